@@ -1,0 +1,96 @@
+"""The agenda as people read it: posts and event occurrences by day, in local time.
+
+Used by ``planterm week`` and ``planterm list``, and by the TUI for the
+lines it shows, so both say the same thing the same way.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from planterm import channels
+from planterm.config import Settings
+from planterm.dates import expand_rrule, period_label, weekday_abbr
+from planterm.model import Event, Post
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One occurrence of an event (a recurring event has many)."""
+
+    event: Event
+    start: datetime
+    """Aware, UTC."""
+
+
+def occurrences(events: list[Event], start: datetime, end: datetime,
+                settings: Settings) -> list[Occurrence]:
+    """Every occurrence of ``events`` in [start, end), recurring ones expanded, by time."""
+    found: list[Occurrence] = []
+    for event in events:
+        if event.rrule:
+            found += [Occurrence(event, when) for when in expand_rrule(
+                event.rrule, event.start, start, end, settings.tz, event.exdates)]
+        elif start <= event.start < end:
+            found.append(Occurrence(event, event.start))
+    return sorted(found, key=lambda o: (o.start, o.event.id or 0))
+
+
+def local_text(when: datetime, settings: Settings) -> str:
+    """``lun 24 nov 18:30``: a time as the user reads it."""
+    local = when.astimezone(settings.tz)
+    return f"{weekday_abbr(local.date(), settings.locale)} {local:%d/%m %H:%M}"
+
+
+def channel_abbrs(post: Post) -> str:
+    """``IG FB``: the post's channels, short."""
+    known = channels.networks()
+    return " ".join(known[c].abbr if c in known else c for c in post.channels)
+
+
+def post_line(post: Post, settings: Settings, *, with_day: bool = True) -> str:
+    """One line for a post: time, status as sign and word, channels, title."""
+    if post.scheduled is None:
+        when = "unscheduled"
+    elif with_day:
+        when = local_text(post.scheduled, settings)
+    else:
+        when = f"{post.scheduled.astimezone(settings.tz):%H:%M}"
+    flag = " ⚑" if post.flags else ""
+    live = " (live)" if post.live else ""
+    return (f"{when}  {post.status.symbol} {post.status.value:<9}  "
+            f"{channel_abbrs(post) or '-'}  {post.title}{live}{flag}")
+
+
+def week_title(day: date, settings: Settings) -> str:
+    """The heading of a week: its label in the user's language."""
+    return period_label("week", day, settings.week_start_index, settings.locale)
+
+
+def render(title: str, posts: list[Post], events: list[Event], start: datetime | None,
+           end: datetime | None, settings: Settings) -> str:
+    """The agenda as text: a heading, then each day with its events and posts."""
+    lines = [title, ""]
+    by_day: dict[date | None, list[tuple[str, str]]] = defaultdict(list)
+    if start and end:
+        for occ in occurrences(events, start, end, settings):
+            local = occ.start.astimezone(settings.tz)
+            place = f", {occ.event.place}" if occ.event.place else ""
+            by_day[local.date()].append(
+                (f"{local:%H:%M}", f"◆ event {occ.event.id}: {occ.event.title} "
+                                   f"({occ.event.kind}{place})"))
+    for post in posts:
+        day = post.scheduled.astimezone(settings.tz).date() if post.scheduled else None
+        hour, _, rest = post_line(post, settings, with_day=False).partition("  ")
+        by_day[day].append((hour if day else "", f"#{post.id:<5} {rest}"))
+    if not by_day:
+        lines.append("  (nothing planned)")
+    for day in sorted(by_day, key=lambda d: (d is None, d or date.min)):
+        heading = "unscheduled" if day is None else (
+            f"{weekday_abbr(day, settings.locale)} {day:%d/%m/%Y}")
+        lines.append(heading)
+        entries = sorted(by_day[day], key=lambda entry: entry[0])
+        lines.extend(f"  {hour:5}  {text}" for hour, text in entries)
+    return "\n".join(lines)

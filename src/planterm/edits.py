@@ -1,0 +1,130 @@
+"""Changes to posts as people type them: names resolved, fields set by text.
+
+Shared by the command line (``planterm set``, ``planterm add``) and the TUI
+(quick add, the editor), so both apply the same validation and rules.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from planterm import channels
+from planterm.dates import DateParseError, parse_when
+from planterm.model import Category, ModelError, Post, Status, TransitionError, with_status
+from planterm.store import Store
+
+FIELDS = ("title", "body", "status", "on", "channels", "objectives", "themes", "event",
+          "hashtags", "notes")
+"""Fields that ``set_field`` (and so ``planterm set``) can change."""
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents removed: how names are compared."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def split_list(value: str) -> list[str]:
+    """``"ig, fb"`` or ``"ig fb"`` as a list of names."""
+    return [v for v in value.replace(",", " ").split() if v]
+
+
+def resolve_channels(names: list[str], field: str = "channels") -> list[str]:
+    """Channel names or aliases as network keys, in order, without repeats."""
+    keys: list[str] = []
+    for name in names:
+        try:
+            key = channels.resolve(name)
+        except channels.UnknownChannel as e:
+            raise ModelError(field, str(e)) from None
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def resolve_categories(names: list[str], known: list[Category], field: str) -> list[str]:
+    """Objective or theme keys from their keys or names (case and accents ignored)."""
+    by_name = {}
+    for cat in known:
+        by_name[fold(cat.key)] = cat.key
+        by_name[fold(cat.name)] = cat.key
+    keys: list[str] = []
+    for name in names:
+        key = by_name.get(fold(name))
+        if key is None:
+            listed = ", ".join(c.key for c in known if not c.archived)
+            raise ModelError(field, f"unknown {field[:-1]} {name!r}; known: {listed}")
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def resolve_event(store: Store, ref: str) -> int | None:
+    """An event by id, or by a piece of its title that names exactly one event."""
+    ref = ref.strip()
+    if not ref:
+        return None
+    if ref.isdigit():
+        if store.get_event(int(ref)) is None:
+            raise ModelError("event", f"no event with id {ref}")
+        return int(ref)
+    found = [e for e in store.events() if fold(ref) in fold(e.title)]
+    if len(found) != 1:
+        if not found:
+            raise ModelError("event", f"no event title contains {ref!r}")
+        names = "; ".join(f"{e.id} {e.title}" for e in found[:5])
+        raise ModelError("event", f"{ref!r} matches {len(found)} events ({names}); give the id")
+    return found[0].id
+
+
+def parse_status(value: str) -> Status:
+    """A status from its name, or ``ModelError`` listing the statuses."""
+    try:
+        return Status(value.strip().lower())
+    except ValueError:
+        known = ", ".join(s.value for s in Status)
+        raise ModelError("status", f"unknown status {value!r}; known: {known}") from None
+
+
+def set_field(
+    store: Store, post: Post, name: str, value: str, *, now: datetime, tz: ZoneInfo
+) -> Post:
+    """``post`` with one field set from text, or ``ModelError`` naming the field."""
+    match name:
+        case "title":
+            if not value.strip():
+                raise ModelError("title", "must not be empty")
+            return replace(post, title=value.strip())
+        case "body":
+            return replace(post, body=value)
+        case "notes":
+            return replace(post, notes=value)
+        case "status":
+            try:
+                return with_status(post, parse_status(value), now)
+            except TransitionError as e:
+                raise ModelError("status", str(e)) from None
+        case "on":
+            if not value.strip():
+                return replace(post, scheduled=None)
+            try:
+                return replace(post, scheduled=parse_when(value, now=now, tz=tz))
+            except DateParseError as e:
+                raise ModelError("on", str(e)) from None
+        case "channels":
+            return replace(post, channels=resolve_channels(split_list(value)))
+        case "objectives":
+            return replace(post, objectives=resolve_categories(
+                split_list(value), store.objectives(), "objectives"))
+        case "themes":
+            return replace(post, themes=resolve_categories(
+                split_list(value), store.themes(), "themes"))
+        case "event":
+            return replace(post, event=resolve_event(store, value))
+        case "hashtags":
+            tags = ["#" + t.lstrip("#") for t in split_list(value)]
+            return replace(post, hashtags=tags)
+    raise ModelError(name, f"unknown field; fields: {', '.join(FIELDS)}")

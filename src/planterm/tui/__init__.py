@@ -1,0 +1,1 @@
+"""The Textual layer: it calls the core and renders, nothing more."""

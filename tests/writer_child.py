@@ -1,0 +1,40 @@
+"""A child process for the crash and parallel-writer tests (not collected by pytest).
+
+usage: writer_child.py STORE MODE TAG COUNT
+  insert:  insert COUNT posts tagged TAG, printing each id once it is acknowledged
+  counter: add 1 to the shared counter document COUNT times (read-modify-write)
+  compact: like insert, with a tiny compaction threshold so compactions happen often
+"""
+
+import sys
+
+from tinydb import TinyDB
+
+from planterm import storage
+from planterm.storage import JournalStorage, PlantermTable
+
+
+class DB(TinyDB):
+    table_class = PlantermTable
+
+
+def main() -> None:
+    path, mode, tag, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    if mode == "compact":
+        storage.COMPACT_MIN_BYTES = 1500
+    db = DB(path, storage=JournalStorage)
+    posts = db.table("posts", cache_size=0)
+    for n in range(count):
+        if mode == "counter":
+            def bump(doc: dict) -> None:
+                doc["n"] = doc.get("n", 0) + 1
+
+            posts.update(bump, doc_ids=[1])
+            continue
+        doc_id = posts.insert({"title": f"{tag}-{n}", "body": "x" * (n % 50)})
+        print(doc_id, f"{tag}-{n}", flush=True)
+    db.close()
+
+
+if __name__ == "__main__":
+    main()
