@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
-from planterm.model import Account, Category, Event, EventKind, Post, Status
+from planterm.model import Account, Category, Event, EventKind, Post, Status, iso
 
 SEED = 1938
 ANCHOR = date(2026, 11, 23)
@@ -636,8 +636,7 @@ def main() -> None:
         json.dump(data, f, ensure_ascii=False, indent=1)
         f.write("\n")
     week = [d for d in data["posts"].values()
-            if d["scheduled"] and WEEK_START.strftime("%Y-%m-%dT%H:%M:%SZ") <= str(d["scheduled"])
-            < WEEK_END.strftime("%Y-%m-%dT%H:%M:%SZ")]
+            if d["scheduled"] and str(iso(WEEK_START)) <= str(d["scheduled"]) < str(iso(WEEK_END))]
     print(f"wrote {OUT}: " + ", ".join(f"{k} {len(v)}" for k, v in data.items())
           + f"; anchor week {len(week)} posts")
 
