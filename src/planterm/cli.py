@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -34,6 +35,9 @@ from planterm.edits import (
 from planterm.model import Event, EventKind, ModelError, Post, Status, TransitionError, utcnow
 from planterm.storage import StoreError
 from planterm.store import PostQuery, Store
+
+LOCK_TIMEOUT = 5.0
+"""Seconds a command waits for another planterm's write before giving up."""
 
 
 class InputError(Exception):
@@ -135,13 +139,11 @@ class Context:
 @contextlib.contextmanager
 def open_store(args: argparse.Namespace, settings: Settings) -> Iterator[Store]:
     """The store the command works on: --demo copy, --store, $PLANTERM_STORE, settings."""
-    import os
-
     if getattr(args, "demo", False):
         tmp = Path(tempfile.mkdtemp(prefix="planterm-demo-"))
         try:
             path = write_demo(tmp / "demo.json", date.today(), settings.tz)
-            store = Store(path, keep_backups=settings.backups)
+            store = Store(path, keep_backups=settings.backups, lock_timeout=LOCK_TIMEOUT)
             try:
                 yield store
             finally:
@@ -150,8 +152,9 @@ def open_store(args: argparse.Namespace, settings: Settings) -> Iterator[Store]:
             shutil.rmtree(tmp, ignore_errors=True)
         return
     path = resolve_store(settings, getattr(args, "store", None), os.environ)
-    store = Store(path, keep_backups=settings.backups)
+    store = Store(path, keep_backups=settings.backups, lock_timeout=LOCK_TIMEOUT)
     try:
+        store.daily_backup()
         yield store
     finally:
         store.close()
@@ -317,6 +320,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     except StoreError as e:
         print(f"planterm: {e}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        raise
     except OSError as e:
         print(f"planterm: {e.filename or 'store'}: {e.strerror}", file=sys.stderr)
         return 1
@@ -325,5 +330,11 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    sys.exit(run())
+    """Console-script entry point; a closed pipe (``planterm week | head``) ends quietly."""
+    try:
+        code = run()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 1
+    sys.exit(code)

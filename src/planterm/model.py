@@ -76,8 +76,8 @@ COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def utcnow() -> datetime:
-    """The current time, aware, in UTC."""
-    return datetime.now(UTC)
+    """The current time, aware, in UTC, to the second (as it is stored)."""
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def iso(dt: datetime | None) -> str | None:
