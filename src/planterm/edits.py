@@ -6,13 +6,15 @@ Shared by the command line (``planterm set``, ``planterm add``) and the TUI
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from planterm import channels
-from planterm.dates import DateParseError, parse_when
+from planterm.dates import DateParseError, parse_when, split_leading_date
 from planterm.model import Category, ModelError, Post, Status, TransitionError, with_status
 from planterm.store import Store
 
@@ -128,3 +130,51 @@ def set_field(
             tags = ["#" + t.lstrip("#") for t in split_list(value)]
             return replace(post, hashtags=tags)
     raise ModelError(name, f"unknown field; fields: {', '.join(FIELDS)}")
+
+
+# A word right after the leading date that is shaped like a date or time ("25h", "31/02",
+# "2026-02-30") means the date was mistyped: refusing it beats filing "25h" into the title.
+_DATE_SHAPED = re.compile(r"\d{1,2}(h\d*|:\d+|/\d+(/\d+)?)|\d{4}-\d+-\d+", re.IGNORECASE)
+_SIGILS = {"@": "channels", "+": "themes", "!": "objectives"}
+
+
+def parse_quick_add(
+    line: str, store: Store, *, now: datetime, tz: ZoneInfo, default_channels: Sequence[str]
+) -> Post:
+    """A new, unsaved post from one line: ``ven 10h @ig +prehistoire !visites Teaser``.
+
+    A leading date (as ``dates.split_leading_date`` reads it), then words in any order:
+    ``@channel``, ``+theme``, ``!objective`` (keys, names or aliases, case and accents
+    ignored); every other word is the title. A sigil counts only before a letter, so
+    "Vernissage !" and "A + B" stay in the title. Without ``@channel`` the post gets
+    ``default_channels``. The post is an idea whatever its date: a line has no body yet,
+    and the date only says when it is planned. ``ModelError`` names the field at fault:
+    ``on``, ``channels``, ``themes``, ``objectives`` or ``title``.
+    """
+    when, rest = split_leading_date(line, now=now, tz=tz)
+    words = rest.split()
+    if words and _DATE_SHAPED.fullmatch(words[0]):
+        typed = line[: len(line) - len(rest)] + words[0]
+        try:
+            parse_when(typed, now=now, tz=tz)
+        except DateParseError as e:
+            raise ModelError("on", str(e)) from None
+    tagged: dict[str, list[str]] = {name: [] for name in _SIGILS.values()}
+    title: list[str] = []
+    for word in words:
+        if word[0] in _SIGILS and word[1:2].isalpha():
+            tagged[_SIGILS[word[0]]].append(word[1:])
+        else:
+            title.append(word)
+    if not title:
+        raise ModelError("title", "the line needs a title after the date and the tags")
+    return Post(
+        title=" ".join(title),
+        channels=resolve_channels(tagged["channels"] or list(default_channels)),
+        themes=resolve_categories(tagged["themes"], store.themes(), "themes"),
+        objectives=resolve_categories(tagged["objectives"], store.objectives(), "objectives"),
+        scheduled=None if when is None else when.astimezone(UTC),
+        status=Status.IDEA,
+        created=now,
+        updated=now,
+    )
