@@ -9,7 +9,8 @@ For each size it generates a store from the demo plan, then measures in the same
 opening planterm's store (main file + journal replay) against a plain ``json.load`` of
 the same compacted file, and one post update on disk (fsync included) against TinyDB's
 stock ``JSONStorage``, and against stock TinyDB on a ``MemoryStorage`` (no disk at all),
-which shows that TinyDB's own ``Table._update_table`` grows with the table. Machines are noisy, so read the ratios, not the milliseconds.
+which shows that TinyDB's own ``Table._update_table`` grows with the table. Machines are
+noisy, so read the ratios, not the milliseconds.
 Targets (issue 4): update p50 <= 15 ms and p95 <= 30 ms at 20,000, p50 <= 25 ms at
 50,000; open <= 1.5x json.load at 20,000.
 """
