@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from planterm.cli import run
+from planterm.model import Post
 from planterm.store import Store
 
 
@@ -226,3 +227,26 @@ def test_core_does_not_import_textual() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_daily_backup_on_first_open_only(store_path: Path) -> None:
+    from planterm import backups
+
+    assert run(["add", "un"]) == 0
+    assert run(["add", "deux"]) == 0
+    (daily,) = backups.listing(store_path)
+    assert daily.name.endswith("-daily.json")
+    assert os.stat(daily).st_mode & 0o777 == 0o600
+    assert json.loads(daily.read_text())["objectives"]  # a whole snapshot of the store
+
+
+def test_torn_journal_is_reported_as_a_warning(store_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    store = Store(store_path)
+    store.add_post(Post(title="gardé"))
+    journal = Path(str(store_path) + ".journal")
+    journal.write_bytes(journal.read_bytes() + b"0000004a 1234abcd {\"t\": \"po")
+    assert run(["list", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert [p["title"] for p in json.loads(captured.out)] == ["gardé"]
+    assert "dropped a torn last record" in captured.err
