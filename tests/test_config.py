@@ -22,16 +22,10 @@ from planterm.config import (
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point HOME and the XDG directories into tmp_path so no test sees the real home."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+def _isolated_home(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shared isolated home, with the settings at their default XDG place."""
     monkeypatch.delenv("PLANTERM_CONFIG", raising=False)
-    monkeypatch.delenv("PLANTERM_STORE", raising=False)
-    return home
+    return isolated_home
 
 
 def _write(tmp_path: Path, text: str) -> Path:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -22,6 +21,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 import tomli_w
+
+from planterm.storage import atomic_write, make_private_dirs
 
 APP = "planterm"
 """The application name used for the XDG directories."""
@@ -258,7 +259,8 @@ def load_settings(path: Path | None = None, *, create: bool = True) -> Settings:
         settings = Settings()
         if create:
             with contextlib.suppress(OSError):
-                _write_new(path, to_toml(settings))
+                make_private_dirs(path.parent)
+                atomic_write(path, to_toml(settings).encode())
         return settings
     except OSError as exc:
         raise SettingsError(f"settings: cannot read {path}: {exc.strerror or exc}") from None
@@ -324,38 +326,6 @@ def to_toml(settings: Settings) -> str:
         parts.append(f"\n# {_COMMENTS[key]}\n")
         parts.append(tomli_w.dumps({key: value}))
     return "".join(parts)
-
-
-def _make_private_dirs(directory: Path) -> None:
-    """Create `directory` and its missing parents, each 0700 whatever the umask."""
-    missing: list[Path] = []
-    current = directory
-    while not current.exists():
-        missing.append(current)
-        if current.parent == current:
-            break
-        current = current.parent
-    for d in reversed(missing):
-        try:
-            d.mkdir(mode=0o700)
-        except FileExistsError:
-            continue
-        os.chmod(d, 0o700)
-
-
-def _write_new(path: Path, text: str) -> None:
-    """Write `text` to `path` atomically (temp file, fsync, rename)."""
-    _make_private_dirs(path.parent)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def resolve_store(settings: Settings, cli_store: str | None, env: Mapping[str, str]) -> Path:

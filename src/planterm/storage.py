@@ -67,6 +67,15 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def make_private_dirs(directory: Path) -> None:
+    """Create ``directory`` and its missing parents, each 0700 whatever the umask."""
+    missing = [d for d in (directory, *directory.parents) if not d.exists()]
+    for d in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            d.mkdir()
+            os.chmod(d, 0o700)
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data``: temp file, fsync, replace, fsync folder; mode 0600."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -23,7 +23,7 @@ from tinydb.table import Document, Table
 from planterm import backups
 from planterm.channels import networks
 from planterm.model import Account, Category, Event, ModelError, Post, Status, iso, utcnow
-from planterm.storage import JournalStorage, PlantermTable, StoreError
+from planterm.storage import JournalStorage, PlantermTable, StoreError, make_private_dirs
 
 SCHEMA = 1
 TABLES = ("meta", "objectives", "themes", "accounts", "events", "posts")
@@ -138,8 +138,7 @@ class Store:
         self.path = Path(path)
         self.keep_backups = keep_backups
         self.report = OpenReport()
-        if not self.path.parent.exists():
-            self.path.parent.mkdir(parents=True, mode=0o700)
+        make_private_dirs(self.path.parent)
         self.storage = JournalStorage(self.path, lock_timeout=lock_timeout)
         self.report.warnings.extend(self.storage.warnings)
         schema = _schema_of(self.storage.read(), self.path)
