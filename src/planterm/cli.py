@@ -137,27 +137,40 @@ class Context:
 
 
 @contextlib.contextmanager
-def open_store(args: argparse.Namespace, settings: Settings) -> Iterator[Store]:
-    """The store the command works on: --demo copy, --store, $PLANTERM_STORE, settings."""
-    if getattr(args, "demo", False):
-        tmp = Path(tempfile.mkdtemp(prefix="planterm-demo-"))
-        try:
-            path = write_demo(tmp / "demo.json", date.today(), settings.tz)
-            store = Store(path, keep_backups=settings.backups, lock_timeout=LOCK_TIMEOUT)
-            try:
-                yield store
-            finally:
-                store.close()
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+def store_path(args: argparse.Namespace, settings: Settings) -> Iterator[Path]:
+    """The store file to work on: a fresh --demo copy (removed afterwards), --store,
+    $PLANTERM_STORE, then the settings."""
+    if not getattr(args, "demo", False):
+        yield resolve_store(settings, getattr(args, "store", None), os.environ)
         return
-    path = resolve_store(settings, getattr(args, "store", None), os.environ)
-    store = Store(path, keep_backups=settings.backups, lock_timeout=LOCK_TIMEOUT)
+    tmp = Path(tempfile.mkdtemp(prefix="planterm-demo-"))
     try:
-        store.daily_backup()
-        yield store
+        yield write_demo(tmp / "demo.json", date.today(), settings.tz)
     finally:
-        store.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def open_store(args: argparse.Namespace, settings: Settings) -> Iterator[Store]:
+    """The store the command works on (see ``store_path``), closed cleanly afterwards."""
+    with store_path(args, settings) as path:
+        store = Store(path, keep_backups=settings.backups, lock_timeout=LOCK_TIMEOUT)
+        try:
+            if not getattr(args, "demo", False):
+                store.daily_backup()
+            yield store
+        finally:
+            store.close()
+
+
+def run_planner(args: argparse.Namespace, settings: Settings) -> int:
+    """The planner (no command): the app opens the store itself, after its first frame."""
+    from planterm.tui.app import make_app  # Textual loads only when the planner runs
+
+    with store_path(args, settings) as path:
+        app = make_app(path, settings)
+        app.run()
+        return app.return_code or 0
 
 
 def post_json(post: Post, settings: Settings) -> dict[str, Any]:
@@ -300,17 +313,14 @@ def run(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         settings = load_settings()
+        if args.command is None:
+            return run_planner(args, settings)
         with open_store(args, settings) as store:
             for warning in store.report.warnings:
                 print(f"planterm: warning: {warning}", file=sys.stderr)
             if store.report.backup:
                 print(f"planterm: migrated the store from version {store.report.migrated_from};"
                       f" backup in {store.report.backup}", file=sys.stderr)
-            if args.command is None:
-                from planterm.tui.app import make_app
-
-                make_app(store, settings).run()
-                return 0
             ctx = Context(settings, store, utcnow())
             return COMMANDS[args.command](ctx, args)
     except (InputError, SettingsError, ModelError, TransitionError, channels.UnknownChannel,

@@ -178,3 +178,11 @@ def parse_quick_add(
         created=now,
         updated=now,
     )
+
+
+def outgoing_text(post: Post, channel: str) -> str:
+    """What goes out on a channel: its text, then the post's hashtags it does not hold yet."""
+    text = post.text_for(channel)
+    folded = fold(text)
+    extra = [tag for tag in post.hashtags if fold(tag) not in folded]
+    return " ".join(part for part in (text, *extra) if part)

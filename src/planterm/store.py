@@ -214,6 +214,10 @@ class Store:
         posts.sort(key=lambda p: (p.scheduled is None, p.scheduled or p.created, p.id or 0))
         return posts
 
+    def post_count(self) -> int:
+        """How many posts the store holds (no document is read)."""
+        return len(self._posts)
+
     def add_post(self, post: Post) -> Post:
         """Store a new post (its id is given by the store) and return it with its id."""
         self.check_post(post)

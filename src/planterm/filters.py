@@ -1,0 +1,67 @@
+"""The planner's filter line: ``status:draft ch:ig obj:visites theme:prehistoire event:12 musée``.
+
+Each ``field:value`` narrows the posts shown; several values of one field are
+separated by commas and any of them matches (``status:draft,review``); different
+fields must all match. Every other word is free text that must appear in the
+title, body, notes or hashtags. Names are resolved as the command line resolves
+them (channel aliases, objective and theme keys or names, event id or title).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from planterm.edits import parse_status, resolve_categories, resolve_channels, resolve_event
+from planterm.model import ModelError
+from planterm.store import PostQuery, Store
+
+FIELDS: dict[str, str] = {
+    "status": "status",
+    "ch": "channel",
+    "channel": "channel",
+    "obj": "objective",
+    "objective": "objective",
+    "theme": "theme",
+    "event": "event",
+}
+"""Field names accepted on the filter line, and the field each one means."""
+
+KNOWN = "status, ch (channel), obj (objective), theme, event"
+"""The fields, as an error message lists them."""
+
+
+def parse_filter(text: str, store: Store) -> PostQuery:
+    """The query a filter line asks for; ``ModelError`` naming the field and what is known."""
+    query = PostQuery()
+    words: list[str] = []
+    for token in text.split():
+        name, sep, value = token.partition(":")
+        # "18:30" or a link is free text: only a word before the colon names a field
+        if not sep or not name.isalpha() or value.startswith("//"):
+            words.append(token.lower())
+            continue
+        field = FIELDS.get(name.lower())
+        if field is None:
+            raise ModelError("filter", f"unknown field {name!r}; known: {KNOWN}")
+        values = [v for v in value.split(",") if v]
+        if not values:
+            raise ModelError(field, f"{name}: needs a value, as in {name}:…")
+        query = _narrow(query, field, values, store)
+    return replace(query, words=tuple(words))
+
+
+def _narrow(query: PostQuery, field: str, values: list[str], store: Store) -> PostQuery:
+    """``query`` narrowed by one ``field:values`` term."""
+    match field:
+        case "status":
+            return replace(query, statuses=query.statuses | {parse_status(v) for v in values})
+        case "channel":
+            return replace(query, channels=query.channels | set(resolve_channels(values)))
+        case "objective":
+            found = resolve_categories(values, store.objectives(), "objectives")
+            return replace(query, objectives=query.objectives | set(found))
+        case "theme":
+            found = resolve_categories(values, store.themes(), "themes")
+            return replace(query, themes=query.themes | set(found))
+    ids = {resolve_event(store, v) for v in values}
+    return replace(query, events=query.events | {i for i in ids if i is not None})

@@ -1,0 +1,58 @@
+"""The triage moves on one post, as pure functions: step its status, move it, copy it.
+
+Shared by the planner's keys (s, S, <, >, D) so that the rules live in the core and
+are tested without a terminal. Each returns a new post; nothing is written here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from planterm.model import Post, Status, next_status, previous_status, with_status
+
+
+class TriageError(ValueError):
+    """A triage move that cannot apply to this post, with the reason."""
+
+
+def step_status(post: Post, forward: bool, now: datetime) -> Post:
+    """``post`` one status further (or back) along the flow; ``TransitionError`` says why not."""
+    new = next_status(post.status) if forward else previous_status(post.status)
+    return with_status(post, new, now)
+
+
+def shift_days(post: Post, days: int, tz: ZoneInfo) -> Post:
+    """``post`` moved by whole days, keeping its local wall-clock time across DST changes."""
+    if post.scheduled is None:
+        raise TriageError(f"'{post.title}' has no date yet; give it one with e (edit)")
+    local = post.scheduled.astimezone(tz)
+    # Adding days to the naive wall-clock time, then re-attaching the zone, keeps 18:30 at
+    # 18:30 when the move crosses a DST change (a plain UTC timedelta would give 17:30).
+    moved = (local.replace(tzinfo=None) + timedelta(days=days)).replace(tzinfo=tz)
+    return replace(post, scheduled=moved.astimezone(UTC))
+
+
+def duplicate(post: Post) -> Post:
+    """A new, unsaved copy of ``post`` to work on: same content, back to draft, not published.
+
+    An idea stays an idea; anything further along restarts at draft, because the copy
+    has not been reviewed, approved or published yet. Its checklist is reset for the
+    same reason, and its published link and live mark are dropped.
+    """
+    status = Status.IDEA if post.status is Status.IDEA else Status.DRAFT
+    return replace(
+        post,
+        id=None,
+        status=status,
+        checklist=dict.fromkeys(post.checklist, False),
+        link="",
+        live=False,
+        variants=dict(post.variants),
+        channels=list(post.channels),
+        objectives=list(post.objectives),
+        themes=list(post.themes),
+        hashtags=list(post.hashtags),
+        flags=list(post.flags),
+    )

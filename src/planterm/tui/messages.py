@@ -1,0 +1,44 @@
+"""Messages between the app, which owns the store, and its panes."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from planterm.model import Post
+from planterm.store import Store
+
+
+class PlanChanged(Message):
+    """The plan changed (a write here, an undo, another process): panes show it again."""
+
+    bubble = False
+    """Sent by the app to each pane; it must not come back up to the app."""
+
+    def __init__(self, store: Store, focus: Post | None = None,
+                 written: tuple[Post | None, Post | None] | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.focus = focus
+        """The post the change was about, to select (or, if it is gone, to show its day)."""
+        self.written = written
+        """(replaced, stored) when this session's own write is the whole change, so that
+        a pane may patch what it shows instead of reading the period again."""
+
+
+class WriteRequested(Message):
+    """A pane asks the app to write a change to a post (undoable): before → after."""
+
+    def __init__(self, before: Post | None, after: Post | None) -> None:
+        super().__init__()
+        self.before = before
+        """The post as stored; None to add ``after``."""
+        self.after = after
+        """What it becomes; None to delete it."""
+
+
+class PeriodShown(Message):
+    """A pane now shows this period (the app puts it in the header)."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label

@@ -1,0 +1,1 @@
+"""Screens of the planterm TUI: one screen or modal per file."""

@@ -1,0 +1,64 @@
+"""A post, read-only, with every field spelled out (Enter on a post)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from planterm.agenda import channel_abbrs, local_text
+from planterm.config import Settings
+from planterm.model import Post
+from planterm.store import Store
+
+
+def detail_text(post: Post, store: Store, settings: Settings) -> str:
+    """The post as Rich markup: a field a line, empty fields left out, then the texts."""
+    objectives = {c.key: c.name for c in store.objectives()}
+    themes = {c.key: c.name for c in store.themes()}
+    event = store.get_event(post.event) if post.event is not None else None
+    rows = [
+        ("status", f"{post.status.symbol} {post.status}"),
+        ("when", local_text(post.scheduled, settings) if post.scheduled else "unscheduled"),
+        ("channels", channel_abbrs(post)),
+        ("objectives", ", ".join(objectives.get(k, k) for k in post.objectives)),
+        ("themes", ", ".join(themes.get(k, k) for k in post.themes)),
+        ("event", f"{event.id} {event.title}" if event else ""),
+        ("hashtags", " ".join(post.hashtags)),
+        ("media", post.media),
+        ("flags", ", ".join(post.flags)),
+        ("checklist", ", ".join(f"{'☑' if done else '☐'} {item}"
+                                for item, done in post.checklist.items())),
+        ("link", post.link),
+        ("id", str(post.id)),
+    ]
+    lines = [f"[b]{escape(post.title)}[/b]{' (live)' if post.live else ''}", ""]
+    lines += [f"[dim]{name:>10}[/dim]  {escape(value)}" for name, value in rows if value]
+    texts = [("body", post.body), *((f"on {k}", v) for k, v in post.variants.items()),
+             ("notes", post.notes)]
+    for name, text in texts:
+        if text:
+            lines += ["", f"[dim]{name}[/dim]", escape(text)]
+    return "\n".join(lines)
+
+
+class PostDetail(ModalScreen[None]):
+    """One post's details; Escape or Enter goes back."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter,q", "dismiss", "Back", id="detail.back",
+                tooltip="Back to the calendar"),
+    ]
+
+    def __init__(self, post: Post, store: Store, settings: Settings) -> None:
+        super().__init__()
+        self.text = detail_text(post, store, settings)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="detail-box", classes="dialog"):
+            yield Static(self.text)

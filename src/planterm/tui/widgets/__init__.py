@@ -1,0 +1,1 @@
+"""Widgets of the planterm TUI: one widget per file."""

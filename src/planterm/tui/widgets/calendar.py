@@ -1,0 +1,344 @@
+"""The calendar pane: week, month and agenda views, moving around, triage keys and filter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.widgets import ContentSwitcher, Static
+
+from planterm.agenda import post_line, week_title
+from planterm.config import Settings
+from planterm.dates import DateParseError, parse_when, period_label, shift_period, weekday_abbr
+from planterm.filters import parse_filter
+from planterm.model import ModelError, Post, TransitionError
+from planterm.store import PostQuery, Store
+from planterm.triage import TriageError, duplicate, shift_days, step_status
+from planterm.tui.messages import PeriodShown, PlanChanged, WriteRequested
+from planterm.tui.screens.confirm import ConfirmScreen
+from planterm.tui.screens.detail import PostDetail
+from planterm.tui.widgets.agenda_view import AgendaView
+from planterm.tui.widgets.month import MonthView
+from planterm.tui.widgets.pane import Pane
+from planterm.tui.widgets.period_view import PeriodView
+from planterm.tui.widgets.prompt import PromptBar
+from planterm.tui.widgets.shown import Shown, View, load, period_of
+from planterm.tui.widgets.week import WeekView
+
+EMPTY = """[b]Nothing planned yet.[/b]
+
+Press [b]a[/b] to add a post from one line (ven 10h @ig +prehistoire Teaser),
+or [b]n[/b] to write one in the editor.
+
+To look around a living museum plan first, quit (q) and run
+[b]planterm --demo[/b]: a fresh copy of the bundled demo, thrown away afterwards."""
+
+POST_ACTIONS = frozenset({"status", "move", "duplicate", "delete", "edit"})
+"""Actions on the selected post: they need one, and the month view selects days only."""
+
+
+def _b(keys: str, action: str, description: str, id: str, tooltip: str,
+       show: bool = False) -> Binding:
+    """A calendar binding; its id is ``calendar.<id>`` (the key of the [keymap] setting)."""
+    return Binding(keys, action, description, show=show, id=f"calendar.{id}", tooltip=tooltip)
+
+
+class CalendarPane(Pane):
+    """The calendar: what is planned when, and the keys to triage it."""
+
+    TITLE = "calendar"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _b("left,h", "day(-1)", "Previous day", "previous_day", "Select the day before"),
+        _b("right,l", "day(1)", "Next day", "next_day", "Select the day after"),
+        _b("up,k", "post(-1)", "Up", "up", "Previous post (month view: the week before)"),
+        _b("down,j", "post(1)", "Down", "down", "Next post (month view: the week after)"),
+        _b("left_square_bracket", "period(-1)", "Previous", "previous_period",
+           "Show the previous week or month"),
+        _b("right_square_bracket", "period(1)", "Next", "next_period",
+           "Show the next week or month"),
+        _b("t", "today", "Today", "today", "Go back to today"),
+        _b("g", "goto", "Go to", "goto", "Go to a typed date: ven, 3 déc, 2026-12-03, +2w"),
+        _b("m", "switch_view('month')", "Month", "month", "Switch between the week and the month",
+           show=True),
+        _b("v", "switch_view('agenda')", "List", "agenda",
+           "Switch between the week and the agenda list of the week", show=True),
+        _b("s", "status(1)", "Status+", "next_status", "Advance the post's status", show=True),
+        _b("S", "status(-1)", "Status-", "previous_status", "Set the post's status back"),
+        _b("less_than_sign", "move(-1)", "-1 day", "earlier", "Move the post a day earlier"),
+        _b("greater_than_sign", "move(1)", "+1 day", "later", "Move the post a day later"),
+        _b("D", "duplicate", "Duplicate", "duplicate", "Copy the post as a new draft"),
+        _b("d", "delete", "Delete", "delete", "Delete the post (asks first; u undoes)",
+           show=True),
+        _b("e", "edit", "Edit", "edit", "Edit the post in the editor", show=True),
+        _b("enter", "open", "Open", "open", "Show the post's details (month: open the week)"),
+        _b("slash", "filter", "Filter", "filter",
+           "Filter: status:draft ch:ig obj:visites theme:prehistoire event:12 words", show=True),
+        _b("escape", "clear_filter", "Clear filter", "clear_filter", "Show every post again"),
+    ]
+
+    view: reactive[View] = reactive("week", bindings=True)
+    filter_text: reactive[str] = reactive("", bindings=True)
+    loaded: reactive[bool] = reactive(False, bindings=True)
+
+    def __init__(self, settings: Settings, now: Callable[[], datetime], *, id: str) -> None:
+        super().__init__(id=id)
+        self.settings = settings
+        self.now = now
+        self.store: Store | None = None
+        self.filter = PostQuery()
+        self.day = self.today()
+        self.shown: Shown | None = None
+        self.post_id: int | None = None
+        """The selected post."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("loading…", id="loading")
+        yield Static(EMPTY, id="empty")
+        yield Static(id="filter-line", markup=False)
+        with ContentSwitcher(initial="week", id="views"):
+            yield WeekView(id="week")
+            yield MonthView(id="month")
+            yield AgendaView(id="agenda")
+        yield PromptBar(id="prompt")
+        yield Static(id="detail", markup=False)
+
+    def today(self) -> date:
+        """Today in the user's zone, by the app's clock."""
+        return self.now().astimezone(self.settings.tz).date()
+
+    # --- showing -------------------------------------------------------------
+
+    @on(PlanChanged)
+    def _plan_changed(self, message: PlanChanged) -> None:
+        self.store = message.store
+        self.loaded = True
+        focus = message.focus
+        if focus is not None:
+            if focus.scheduled is not None:
+                self.day = focus.scheduled.astimezone(self.settings.tz).date()
+            self.post_id = focus.id
+        if message.written is None or self.shown is None:
+            self.reload()
+            return
+        # our own write: patch the period shown (a re-read costs ~10 ms at 20,000 posts)
+        self._empty_state(message.store)
+        self.shown = self.shown.patched(*message.written, self.filter)
+        self.select(self.day, self.post_id)
+
+    def _empty_state(self, store: Store) -> None:
+        self.set_class(store.post_count() == 0 and not store.events(), "-empty")
+
+    def reload(self) -> None:
+        """Read the shown period from the store again and draw it, keeping the selection."""
+        store = self.store
+        if store is None:
+            return
+        self._empty_state(store)
+        self.shown = load(store, self.filter, self.view, self.day, self.today(), self.settings)
+        self.select(self.day, self.post_id)
+
+    def select(self, day: date, post_id: int | None) -> None:
+        """Select a day and a post on it, reading another period when the day is outside."""
+        shown = self.shown
+        if shown is None:
+            return
+        self.day = day
+        if not shown.covers(day) or (shown.view == "month" and day.month != shown.month):
+            self.reload()
+            return
+        self.shown = shown = shown.pick(day, post_id)
+        self.day, self.post_id = shown.day, shown.post_id
+        self.query_one(f"#{shown.view}", PeriodView).shown = shown
+        self.query_one("#detail", Static).update(self._detail(shown), layout=False)
+        label = (period_label("month", self.day, locale=self.settings.locale)
+                 if shown.view == "month" else week_title(self.day, self.settings))
+        self.post_message(PeriodShown(label))
+
+    def _detail(self, shown: Shown) -> str:
+        """The selected post in full, or what the selected day holds."""
+        post = shown.selected
+        if post is not None:
+            return post_line(post, self.settings)
+        day = shown.day
+        posts, events = len(shown.day_posts(day)), len(shown.events.get(day, []))
+        what = f"{posts} posts, {events} events" if posts or events else "nothing planned"
+        hint = " · Enter opens the week" if shown.view == "month" else " · a quick add · n new"
+        return f"{weekday_abbr(day, self.settings.locale)} {day:%d/%m/%Y}: {what}{hint}"
+
+    def watch_loaded(self, loaded: bool) -> None:
+        """Say "loading…" until the store is open."""
+        self.set_class(not loaded, "-loading")
+
+    def watch_view(self, view: View) -> None:
+        """Show the view's widget and read its period."""
+        self.query_one("#views", ContentSwitcher).current = view
+        self.reload()
+
+    def watch_filter_text(self, text: str) -> None:
+        """Say which filter is on, in the pane itself."""
+        line = self.query_one("#filter-line", Static)
+        line.update(f"filter: {text}   (Escape shows everything)" if text else "")
+        line.display = bool(text)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide the keys that do not apply: nothing before the store is open, post keys in
+        the month view (it selects days), Escape without a filter.
+
+        Post keys stay listed on a day without posts (they say so when pressed): hiding
+        them there would rebuild the footer on every move, the slowest part of a repaint.
+        """
+        if not self.loaded:
+            return False
+        if action in POST_ACTIONS:
+            return self.view != "month"
+        if action == "clear_filter":
+            return bool(self.filter_text)
+        return True
+
+    # --- moving --------------------------------------------------------------
+
+    def action_day(self, delta: int) -> None:
+        """Select the day before or after."""
+        self.select(shift_period("day", self.day, delta), None)
+
+    def action_post(self, delta: int) -> None:
+        """Select the next or previous post (a week up or down in the month view)."""
+        shown = self.shown
+        if shown is None:
+            return
+        if shown.view == "month":
+            self.select(shift_period("week", self.day, delta), None)
+            return
+        posts = shown.ordered() if shown.view == "agenda" else shown.day_posts()
+        ids = [p.id for p in posts]
+        if not ids:
+            return
+        at = ids.index(self.post_id) + delta if self.post_id in ids else 0
+        self.select(self.day, ids[min(max(at, 0), len(ids) - 1)])
+
+    def action_period(self, delta: int) -> None:
+        """Show the previous or next week or month."""
+        self.select(shift_period(period_of(self.view), self.day, delta), None)
+
+    def action_today(self) -> None:
+        """Go back to today."""
+        self.select(self.today(), None)
+
+    def action_goto(self) -> None:
+        """Ask for a date to go to."""
+        self.query_one(PromptBar).ask("goto", "go to: ven · 3 déc · 2026-12-03 · +2w · demain")
+
+    def action_switch_view(self, view: View) -> None:
+        """Switch between the week and another view."""
+        self.view = "week" if self.view == view else view
+
+    def action_open(self) -> None:
+        """Open the selected post's details, or in the month view the selected week."""
+        if self.view == "month":
+            self.view = "week"
+        elif (post := self._selected()) is not None and self.store is not None:
+            self.app.push_screen(PostDetail(post, self.store, self.settings))
+
+    # --- triage --------------------------------------------------------------
+
+    def _selected(self) -> Post | None:
+        """The selected post; on a day without one, a word saying so."""
+        post = self.shown.selected if self.shown else None
+        if post is None:
+            day = f"{weekday_abbr(self.day, self.settings.locale)} {self.day:%d/%m}"
+            self.notify(f"no post selected on {day}: h/l or ←/→ to another day, a to add one",
+                        severity="warning")
+        return post
+
+    def action_status(self, delta: int) -> None:
+        """Advance the post's status, or set it back; a refused step says why."""
+        if (post := self._selected()) is None:
+            return
+        try:
+            after = step_status(post, delta > 0, self.now())
+        except TransitionError as e:
+            self.notify(str(e), title=f"'{post.title}' stays {post.status}", severity="warning")
+            return
+        self.post_message(WriteRequested(post, after))
+
+    def action_move(self, delta: int) -> None:
+        """Move the post by a day, keeping its local time."""
+        if (post := self._selected()) is None:
+            return
+        try:
+            after = shift_days(post, delta, self.settings.tz)
+        except TriageError as e:
+            self.notify(str(e), severity="warning")
+            return
+        self.post_message(WriteRequested(post, after))
+
+    def action_duplicate(self) -> None:
+        """Copy the post as a new draft."""
+        if (post := self._selected()) is not None:
+            self.post_message(WriteRequested(None, duplicate(post)))
+
+    def action_delete(self) -> None:
+        """Delete the post, once confirmed."""
+        if (post := self._selected()) is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.post_message(WriteRequested(post, None))
+
+        self.app.push_screen(ConfirmScreen(f"Delete '{post.title}'?", "Delete"), confirmed)
+
+    def action_edit(self) -> None:
+        """Edit the post in the editor; saving it is one undoable change."""
+        if (post := self._selected()) is None or self.store is None:
+            return
+        from planterm.tui.screens.editor import PostEditor  # written alongside, loaded on use
+
+        def saved(edited: Post | None) -> None:
+            if edited is not None:
+                self.post_message(WriteRequested(post, edited))
+
+        self.app.push_screen(PostEditor(self.store, self.settings, post, self.now()), saved)
+
+    # --- filter and go to ----------------------------------------------------
+
+    def action_filter(self) -> None:
+        """Ask for a filter (the current one, to change it)."""
+        self.query_one(PromptBar).ask(
+            "filter", "status:draft ch:ig obj:visites theme:… event:… words", self.filter_text)
+
+    def action_clear_filter(self) -> None:
+        """Show every post again."""
+        self.filter, self.filter_text = PostQuery(), ""
+        self.reload()
+
+    @on(PromptBar.Submitted)
+    def _answered(self, message: PromptBar.Submitted) -> None:
+        prompt = self.query_one(PromptBar)
+        if self.store is None:
+            return
+        try:
+            if message.purpose == "goto":
+                when = parse_when(message.value, now=self.now(), tz=self.settings.tz)
+                prompt.close()
+                self.select(when.date(), None)
+            else:
+                self.filter = parse_filter(message.value, self.store)
+                self.filter_text = message.value.strip()
+                prompt.close()
+                self.reload()
+        except (DateParseError, ModelError) as e:
+            prompt.fail(str(e))
+            return
+        self.focus()
+
+    @on(PromptBar.Cancelled)
+    def _cancelled(self, message: PromptBar.Cancelled) -> None:
+        if message.purpose == "filter":
+            self.action_clear_filter()
+        self.focus()

@@ -1,0 +1,75 @@
+"""Text cut to cells: the small layout helpers the week, month and agenda views share."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+
+
+def cell(text: str | Text, width: int, style: Style | str = "") -> Text:
+    """``text`` on exactly ``width`` cells: cut with … when too long, padded when short."""
+    line = text.copy() if isinstance(text, Text) else Text(text)
+    line.no_wrap = True
+    if style:
+        line.stylize(style)
+    line.truncate(max(width, 0), overflow="ellipsis", pad=True)
+    return line
+
+
+def fit_words(words: list[str], width: int) -> str:
+    """As many whole ``words`` as fit in ``width`` cells, with … when some are left out."""
+    shown: list[str] = []
+    for i, word in enumerate(words):
+        candidate = " ".join([*shown, word])
+        rest = i + 1 < len(words)
+        if len(candidate) + (1 if rest else 0) > width:
+            return " ".join(shown) + "…" if shown else "…"[:width]
+        shown.append(word)
+    return " ".join(shown)
+
+
+def split_width(total: int, parts: int, gap: int) -> list[int]:
+    """Widths of ``parts`` columns filling ``total`` cells with ``gap`` cells between them."""
+    room = max(total - gap * (parts - 1), 0)
+    base, extra = divmod(room, parts)
+    return [base + (1 if i < extra else 0) for i in range(parts)]
+
+
+def join_columns(columns: list[list[Text]], widths: list[int], height: int, gap: int) -> Text:
+    """Columns of lines set side by side into ``height`` lines (short columns padded)."""
+    spacer = Text(" " * gap)
+    lines: list[Text] = []
+    for row in range(height):
+        parts: list[Text] = []
+        for i, (column, width) in enumerate(zip(columns, widths, strict=True)):
+            if i:
+                parts.append(spacer)
+            parts.append(column[row] if row < len(column) else Text(" " * width))
+        lines.append(Text("").join(parts))
+    return Text("\n").join(lines)
+
+
+def scroll(lines: list[Text], selected: tuple[int, int] | None, height: int,
+           width: int, style: Style | str = "") -> list[Text]:
+    """At most ``height`` of ``lines``, scrolled so the selected [first, last) lines are seen.
+
+    Hidden lines are counted on a mark line, "↑ 2" at the top and "↓ 3 more" at the
+    bottom, so that the user knows the column goes on.
+    """
+    total = len(lines)
+    if total <= height or height < 3:
+        return lines[:height]
+    first, last = selected or (0, 0)
+    if last <= height - 1:  # seen from the top: only a "↓ more" mark
+        start, end = 0, height - 1
+    else:  # end the window on the selection, between the two marks
+        start = max(last - (height - 2), 0)
+        if start + height - 1 >= total:  # near the bottom: only an "↑" mark
+            start = total - (height - 1)
+            end = total
+        else:
+            start = min(start, first)
+            end = start + height - 2
+    top = [cell(f"↑ {start}", width, style)] if start > 0 else []
+    bottom = [cell(f"↓ {total - end} more", width, style)] if end < total else []
+    return [*top, *lines[start:end], *bottom]

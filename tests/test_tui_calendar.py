@@ -1,0 +1,168 @@
+"""The calendar pane: week, month and agenda views, moving around, go to, sizes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.widgets import ContentSwitcher, Static
+
+from planterm.tui.screens.detail import PostDetail
+from planterm.tui.widgets.prompt import PromptBar
+from planterm.tui.widgets.week import WeekView
+from tui_support import PARIS, SETTINGS, app_on, demo_path, ready
+
+
+def week_text(app: object) -> str:
+    from planterm.tui.app import PlantermApp
+
+    assert isinstance(app, PlantermApp)
+    return str(app.query_one(WeekView).render())
+
+
+async def test_week_columns_are_headed_by_weekday_and_today_is_marked(tmp_path: Path) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        heading = week_text(app).splitlines()[0]
+        for name in ("lun 23", "mar 24", "• mer 25", "jeu 26", "ven 27", "sam 28", "dim 29"):
+            assert name in heading
+
+
+async def test_english_locale_heads_columns_in_english(tmp_path: Path) -> None:
+    app = app_on(demo_path(tmp_path), replace(SETTINGS, locale="en"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert "Mon 23" in week_text(app) and "• Wed 25" in week_text(app)
+        assert app.sub_title == "week 48 · 23–29 Nov 2026"
+
+
+async def test_posts_show_time_channels_and_status_sign(tmp_path: Path) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(200, 60)) as pilot:
+        pane = await ready(pilot)
+        post = pane.shown.selected if pane.shown else None
+        assert post is not None and post.scheduled is not None
+        text = week_text(app)
+        assert f"{post.scheduled.astimezone(PARIS):%H:%M} {post.status.value}" in text
+        assert f"{post.status.symbol} {post.title[:10]}" in text
+        detail = str(pane.query_one("#detail", Static).render())
+        assert post.title in detail and post.status.value in detail
+
+
+async def test_hjkl_and_arrows_move_between_days_and_posts(tmp_path: Path) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await ready(pilot)
+        assert pane.day == date(2026, 11, 25)
+        first = pane.post_id
+        await pilot.press("j")
+        second = pane.post_id
+        assert second not in (None, first)
+        await pilot.press("k")
+        assert pane.post_id == first
+        await pilot.press("down", "up")
+        assert pane.post_id == first
+        await pilot.press("l")
+        assert pane.day == date(2026, 11, 26)
+        await pilot.press("right", "h", "left")
+        assert pane.day == date(2026, 11, 25)
+        await pilot.press("h", "h", "h")  # past Monday: the week before is read
+        assert pane.day == date(2026, 11, 22) and app.sub_title.startswith("semaine 47")
+
+
+async def test_brackets_change_the_period_and_t_comes_back(tmp_path: Path) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await ready(pilot)
+        await pilot.press("right_square_bracket")
+        assert app.sub_title == "semaine 49 · 30 nov. – 6 déc. 2026"
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert app.sub_title.startswith("semaine 47")
+        await pilot.press("t")
+        assert pane.day == date(2026, 11, 25) and app.sub_title.startswith("semaine 48")
+
+
+async def test_g_goes_to_a_typed_date_and_says_what_is_wrong(tmp_path: Path) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await ready(pilot)
+        await pilot.press("g", *"3 déc", "enter")
+        assert pane.day == date(2026, 12, 3)
+        assert not pane.query_one(PromptBar).display
+        await pilot.press("g", *"blurb", "enter")
+        prompt = pane.query_one(PromptBar)
+        error = str(prompt.query_one("#prompt-error", Static).render())
+        assert prompt.display and 'Cannot read the date "blurb"' in error
+        await pilot.press("escape")
+        assert not prompt.display and pane.day == date(2026, 12, 3)
+
+
+async def test_m_switches_to_the_month_and_enter_opens_the_week(tmp_path: Path) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await ready(pilot)
+        await pilot.press("m")
+        assert pane.query_one("#views", ContentSwitcher).current == "month"
+        assert app.sub_title == "novembre 2026"
+        await pilot.press("j")  # a week down in the month view
+        assert pane.day == date(2026, 12, 2) and app.sub_title == "décembre 2026"
+        await pilot.press("right_square_bracket")
+        assert app.sub_title == "janvier 2027"
+        await pilot.press("t", "enter")
+        assert pane.view == "week" and pane.day == date(2026, 11, 25)
+
+
+async def test_v_lists_the_week_as_an_agenda_with_unscheduled_posts(tmp_path: Path) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await ready(pilot)
+        await pilot.press("v")
+        assert pane.view == "agenda"
+        assert pane.shown is not None and pane.shown.unscheduled
+        ids = [p.id for p in pane.shown.ordered()]
+        at = ids.index(pane.post_id)
+        await pilot.press("j")  # j walks the list, across days
+        assert pane.post_id == ids[at + 1]
+        await pilot.press("k")
+        assert pane.post_id == ids[at]
+        await pilot.press("v")
+        assert pane.view == "week"
+
+
+async def test_events_show_on_their_days_and_recurring_ones_on_each(tmp_path: Path) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await ready(pilot)
+        assert pane.shown is not None
+        saturday = [o.event.title for o in pane.shown.events[date(2026, 11, 28)]]
+        assert any(t.startswith("Visite guidée du samedi") for t in saturday)
+        await pilot.press("right_square_bracket")
+        saturday = [o.event.title for o in pane.shown.events[date(2026, 12, 5)]]
+        assert any(t.startswith("Visite guidée du samedi") for t in saturday)
+        assert "◆ 11:00" in week_text(app).splitlines()[1]
+
+
+async def test_enter_opens_the_post_read_only(tmp_path: Path) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await ready(pilot)
+        post = pane.shown.selected if pane.shown else None
+        assert post is not None
+        await pilot.press("enter")
+        assert isinstance(app.screen, PostDetail) and post.title in app.screen.text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, PostDetail)
+
+
+@pytest.mark.parametrize("size", [(50, 16), (80, 24), (200, 60)])
+async def test_every_view_renders_at_small_and_large_sizes(tmp_path: Path,
+                                                           size: tuple[int, int]) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=size) as pilot:
+        pane = await ready(pilot)
+        for key in ("j", "m", "j", "m", "v", "j", "question_mark", "escape", "v"):
+            await pilot.press(key)
+        assert pane.view == "week" and app.is_running

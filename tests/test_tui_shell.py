@@ -1,0 +1,138 @@
+"""The app shell: loading, header, panes, footer keys, help, palette, keymap, exits."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from textual.widgets import ContentSwitcher, Static
+
+from planterm.store import SCHEMA, Store
+from planterm.tui.screens.help import HelpScreen
+from planterm.tui.widgets.calendar import CalendarPane
+from tui_support import SETTINGS, app_on, demo_path, ready
+
+
+async def test_opens_on_this_week_with_the_store_name_in_the_header(tmp_path: Path) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.sub_title == "loading…"  # the first frame comes before the store
+        pane = await ready(pilot)
+        assert app.title == "demo.json"
+        assert app.sub_title == "semaine 48 · 23–29 nov. 2026"
+        assert not pane.has_class("-loading") and app.store is not None
+
+
+async def test_quit_closes_the_store_into_one_json_file(tmp_path: Path) -> None:
+    path = demo_path(tmp_path)
+    app = app_on(path)
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        await pilot.press("s", "q")  # a write leaves a journal until the store is closed
+    assert app.return_code == 0
+    assert not path.with_name("demo.json.journal").exists()
+    assert Store(path).post_count() == 385
+
+
+async def test_an_empty_store_says_how_to_add_a_post_and_open_the_demo(tmp_path: Path) -> None:
+    app = app_on(tmp_path / "new.json")
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await ready(pilot)
+        assert pane.has_class("-empty")
+        text = str(pane.query_one("#empty", Static).render())
+        assert "Press a to add a post" in text and "or n to write one" in text
+        assert "planterm --demo" in text
+
+
+async def test_a_store_that_cannot_be_opened_ends_the_app_with_code_1(tmp_path: Path) -> None:
+    newer = tmp_path / "newer.json"
+    newer.write_text(json.dumps({"meta": {"1": {"app": "planterm", "schema": SCHEMA + 1}}}))
+    app = app_on(newer)
+    async with app.run_test() as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.return_code == 1
+    assert json.loads(newer.read_text())["meta"]["1"]["schema"] == SCHEMA + 1  # untouched
+
+
+async def test_1_2_3_switch_panes_and_the_later_ones_say_so(tmp_path: Path) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        switcher = app.query_one("#panes", ContentSwitcher)
+        await pilot.press("2")
+        assert switcher.current == "matrix"
+        notice = app.query_one("#matrix .notice", Static)
+        assert "coming in a later version" in str(notice.render())
+        await pilot.press("3")
+        assert switcher.current == "events"
+        await pilot.press("1")
+        assert switcher.current == "calendar" and app.focused is app.query_one(CalendarPane)
+
+
+async def test_footer_keys_follow_what_applies(tmp_path: Path) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert "u" not in app.active_bindings  # nothing to undo yet
+        assert "escape" not in app.active_bindings  # no filter to clear
+        await pilot.press("D")
+        assert "u" in app.active_bindings
+        await pilot.press("m")
+        assert "s" not in app.active_bindings  # the month view selects days, not posts
+
+
+async def test_help_is_built_from_the_bindings_grouped_by_pane(tmp_path: Path) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        titles = [group.title for group in help_screen.groups]
+        assert titles[:2] == ["planner", "calendar"]
+        texts = [str(s.render()) for s in help_screen.query(".help-group").results(Static)]
+        calendar = next(t for t in texts if t.startswith("calendar"))
+        for binding in CalendarPane.BINDINGS:
+            assert binding.description in calendar  # type: ignore[union-attr]
+        assert "↓ j" in calendar  # one line per action, every key bound to it
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_the_keymap_setting_rebinds_keys_and_help_shows_it(tmp_path: Path) -> None:
+    settings = replace(SETTINGS, keymap={"calendar.next_status": "x"})
+    path = demo_path(tmp_path)
+    app = app_on(path, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await ready(pilot)
+        await pilot.press("right", "right")  # Friday 27 opens on a scheduled post
+        post = pane.shown.selected if pane.shown else None
+        assert post is not None
+        await pilot.press("x")
+        stored = app.store.get_post(post.id or 0) if app.store else None
+        assert stored is not None and stored.status != post.status
+        await pilot.press("question_mark")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        calendar = next(g for g in help_screen.groups if g.title == "calendar")
+        status_key = next(k for k in calendar.keys if k.action == "status(1)")
+        assert status_key.keys == ("x",)
+
+
+async def test_command_palette_runs_pane_and_app_actions(tmp_path: Path) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await ready(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"calendar: Month")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pane.view == "month"
+        await pilot.press("ctrl+p", *"Help")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)

@@ -1,0 +1,54 @@
+"""What the TUI tests share: a demo store on a fixed day, a fixed clock, fixed settings.
+
+Not collected by pytest (no ``test_`` prefix); imported by the tests/test_tui_*.py files.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from textual.pilot import Pilot
+
+from planterm.config import Settings
+from planterm.demo import write_demo
+from planterm.tui.app import PlantermApp, make_app
+from planterm.tui.widgets.calendar import CalendarPane
+
+PARIS = ZoneInfo("Europe/Paris")
+TODAY = date(2026, 11, 25)
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=PARIS)
+SETTINGS = Settings(timezone="Europe/Paris", locale="fr", week_start="monday",
+                    channels=("instagram", "facebook"))
+
+
+def demo_path(tmp_path: Path) -> Path:
+    """A fresh copy of the demo plan, its anchor week on the week of ``TODAY``."""
+    return write_demo(tmp_path / "demo.json", TODAY, PARIS)
+
+
+def app_on(path: Path, settings: Settings = SETTINGS) -> PlantermApp:
+    """The planner on ``path`` with the fixed clock."""
+    return make_app(path, settings, now=lambda: NOW)
+
+
+async def ready(pilot: Pilot[Any]) -> CalendarPane:
+    """Wait until the store is open and drawn; return the calendar pane."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return pilot.app.query_one(CalendarPane)
+
+
+def notes(app: PlantermApp) -> list[tuple[str, str]]:
+    """Record the app's notifications as (severity, message) from now on."""
+    seen: list[tuple[str, str]] = []
+    original = app.notify
+
+    def notify(message: str, **kwargs: Any) -> None:
+        seen.append((str(kwargs.get("severity", "information")), message))
+        original(message, **kwargs)
+
+    app.notify = notify  # type: ignore[method-assign]
+    return seen
