@@ -60,3 +60,28 @@ async def test_a_quick_adds_a_post_from_one_line_and_u_removes_it(tmp_path: Path
         assert seen[-1] == ("information", "added 'Teaser du vernissage'")
         await pilot.press("u")
         assert app.store.post_count() == 385
+
+
+async def test_a_save_refused_by_a_change_elsewhere_keeps_the_typed_text(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    path = demo_path(tmp_path)
+    app = app_on(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await ready(pilot)
+        post = pane.shown.selected if pane.shown else None
+        assert post is not None and post.id is not None
+        await pilot.press("e")
+        app.screen.query_one("#title", Input).value = "Typed while the other wrote"
+        await pilot.pause()
+        other = Store(path)  # a second session changes the same post meanwhile
+        other.update_post(replace(other.get_post(post.id), notes="their note"))  # type: ignore[arg-type]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, PostEditor)  # opened again, nothing typed is lost
+        assert editor.query_one("#title", Input).value == "Typed while the other wrote"
+        assert editor.original.notes == "their note"
+        await pilot.press("ctrl+s")  # the user chooses to save over the other version
+        await pilot.pause()
+        assert Store(path).get_post(post.id).title == "Typed while the other wrote"  # type: ignore[union-attr]

@@ -11,7 +11,7 @@ from textual.widgets import ContentSwitcher, Static
 from planterm.store import SCHEMA, Store
 from planterm.tui.screens.help import HelpScreen
 from planterm.tui.widgets.calendar import CalendarPane
-from tui_support import SETTINGS, app_on, demo_path, ready
+from tui_support import SETTINGS, app_on, demo_path, notes, ready
 
 
 async def test_opens_on_this_week_with_the_store_name_in_the_header(tmp_path: Path) -> None:
@@ -54,6 +54,22 @@ async def test_a_store_that_cannot_be_opened_ends_the_app_with_code_1(tmp_path: 
         await pilot.pause()
     assert app.return_code == 1
     assert json.loads(newer.read_text())["meta"]["1"]["schema"] == SCHEMA + 1  # untouched
+
+
+async def test_a_second_planner_is_told_who_else_has_the_store_open(tmp_path: Path) -> None:
+    path = demo_path(tmp_path)
+    first = app_on(path)
+    async with first.run_test() as pilot:
+        await ready(pilot)
+        assert first.marker.path.exists()
+        second = app_on(path)
+        second.marker.path = second.marker.path.with_name("second.json")  # another process
+        async with second.run_test() as pilot2:
+            seen = notes(second)
+            await ready(pilot2)
+            (_, message), = [n for n in seen if "another planterm" in n[1]]
+            assert f"pid {first.marker.pid} on {first.marker.host}" in message
+    assert not first.marker.path.exists()  # a clean quit removes the marker
 
 
 async def test_1_2_3_switch_panes_and_the_later_ones_say_so(tmp_path: Path) -> None:

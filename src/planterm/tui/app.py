@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
@@ -24,6 +25,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 from planterm.config import Settings
 from planterm.history import History, HistoryError, Outcome
 from planterm.model import ModelError, Post, utcnow
+from planterm.sessions import Marker, Session
 from planterm.storage import StoreError
 from planterm.store import Store
 from planterm.tui.commands import PaneCommands
@@ -38,6 +40,9 @@ CSS_FILE = Path(__file__).with_name("planterm.tcss")
 
 POLL_SECONDS = 0.5
 """How often the store file is looked at (a stat) for other processes' writes."""
+
+HEARTBEAT_SECONDS = 60.0
+"""How often this session's marker is touched, so others know it is alive."""
 
 
 def _b(keys: str, action: str, description: str, id: str, tooltip: str,
@@ -70,6 +75,7 @@ class PlantermApp(App[None]):
         self.now = now
         self.store: Store | None = None
         self.history: History | None = None
+        self.marker = Marker(store_path)
         self._undo_keys: tuple[bool, bool] | bool = False
         """Whether undo and redo applied when the footer was last drawn."""
         self.title = store_path.name
@@ -109,12 +115,13 @@ class PlantermApp(App[None]):
         try:
             store = Store(self.store_path, keep_backups=self.settings.backups)
             store.daily_backup()
+            others = self.marker.open()
         except (StoreError, OSError) as e:
             self.call_from_thread(self.exit, return_code=1, message=f"planterm: {e}")
             return
-        self.call_from_thread(self._opened, store)
+        self.call_from_thread(self._opened, store, others)
 
-    def _opened(self, store: Store) -> None:
+    def _opened(self, store: Store, others: list[Session]) -> None:
         # The store's documents live as long as the session: taking them out of the
         # garbage collector's full scans keeps 50-100 ms pauses out of key presses.
         gc.freeze()
@@ -125,13 +132,19 @@ class PlantermApp(App[None]):
         if store.report.backup:
             self.notify(f"migrated from version {store.report.migrated_from}; backup in "
                         f"{store.report.backup}", title="store")
+        for other in others:
+            self.notify(f"another planterm has this store open ({other.describe()}); its "
+                        "changes show up here, and neither overwrites the other's",
+                        title="shared store", severity="warning", timeout=15)
         self.set_interval(POLL_SECONDS, self._poll, name="poll store")
+        self.set_interval(HEARTBEAT_SECONDS, self.marker.heartbeat, name="session heartbeat")
         self._announce(None)
 
     def on_unmount(self) -> None:
         """Close the store cleanly: the journal is folded in, one JSON file remains."""
         if self.store is not None:
             self.store.close()
+            self.marker.close()
 
     def _poll(self) -> None:
         """Show other processes' writes; only a stat unless something changed."""
@@ -158,8 +171,12 @@ class PlantermApp(App[None]):
             written = (outcome.gone, outcome.post) if alone else None
             self._announce(outcome.post or outcome.gone, written)
 
-    def write(self, before: Post | None, after: Post | None) -> None:
-        """Write a change through the history (undoable); problems become notifications."""
+    def write(self, before: Post | None, after: Post | None, edited: bool = False) -> None:
+        """Write a change through the history (undoable); problems become notifications.
+
+        When the post was changed elsewhere while it was ``edited`` in the editor, the
+        editor opens again on the stored version with the user's text still in it.
+        """
         if self.history is None or self.store is None:
             return
         # a write first takes in what other processes wrote; if they did, panes re-read
@@ -169,10 +186,29 @@ class PlantermApp(App[None]):
         except (ModelError, StoreError, HistoryError) as e:
             self.notify(f"not saved: {e}", severity="error")
             self._announce(None)  # show what the store holds now
+            if edited and after is not None and isinstance(e, HistoryError):
+                self._edit_again(after)
+
+    def _edit_again(self, draft: Post) -> None:
+        """Reopen the editor on the stored post with the user's version, so none is lost."""
+        from planterm.tui.screens.editor import PostEditor
+
+        assert self.store is not None and draft.id is not None
+        current = self.store.get_post(draft.id)
+        if current is None:  # deleted elsewhere: what was typed can still be a new post
+            draft = replace(draft, id=None)
+        self.notify("your version is kept in the editor: ctrl+s saves it over the other "
+                    "one, Escape drops it", title="changed elsewhere", severity="warning")
+
+        def saved(post: Post | None) -> None:
+            if post is not None:
+                self.write(current, post, edited=True)
+
+        self.push_screen(PostEditor(self.store, self.settings, current, self.now(), draft), saved)
 
     @on(WriteRequested)
     def _write_requested(self, message: WriteRequested) -> None:
-        self.write(message.before, message.after)
+        self.write(message.before, message.after, message.edited)
 
     @on(PeriodShown)
     def _period_shown(self, message: PeriodShown) -> None:

@@ -28,12 +28,14 @@ class PlanChanged(Message):
 class WriteRequested(Message):
     """A pane asks the app to write a change to a post (undoable): before → after."""
 
-    def __init__(self, before: Post | None, after: Post | None) -> None:
+    def __init__(self, before: Post | None, after: Post | None, edited: bool = False) -> None:
         super().__init__()
         self.before = before
         """The post as stored; None to add ``after``."""
         self.after = after
         """What it becomes; None to delete it."""
+        self.edited = edited
+        """``after`` was typed in the editor: if the write is refused, it must not be lost."""
 
 
 class PeriodShown(Message):

@@ -67,13 +67,14 @@ class PostEditor(ModalScreen[Post | None]):
                 tooltip="Close the editor; asks first if something changed"),
     ]  # fmt: skip
 
-    def __init__(self, store: Store, settings: Settings, post: Post | None, now: datetime) -> None:
+    def __init__(self, store: Store, settings: Settings, post: Post | None, now: datetime,
+                 draft: Post | None = None) -> None:
         super().__init__()
         self.store = store
         self.settings = settings
         self.now = now
         self.original = post or Post(title="", channels=self._default_channels(settings))
-        self.post = replace(self.original)
+        self.post = replace(draft or self.original)
         """The post as edited so far: every field holds its last valid value."""
         self.errors: dict[str, str] = {}
         """Field name -> what is wrong with it; saving is blocked while any is left."""
@@ -91,8 +92,8 @@ class PostEditor(ModalScreen[Post | None]):
     # --- layout ----------------------------------------------------------------------
 
     def _initial_text(self, name: str) -> str:
-        """A field of the original post written back as text that parses to the same value."""
-        post = self.original
+        """A field of the post written back as text that parses to the same value."""
+        post = self.post
         match name:
             case "on":
                 local = post.scheduled.astimezone(self.settings.tz) if post.scheduled else None
@@ -129,9 +130,9 @@ class PostEditor(ModalScreen[Post | None]):
             yield from self._field(
                 "on", "When", self._input("on", "ven 18h30, demain 9h, 3 déc 19h"), hint=True)
             yield from self._field("status", "Status", Select(
-                [(f"{s.symbol} {s.value}", s) for s in Status], value=self.original.status,
+                [(f"{s.symbol} {s.value}", s) for s in Status], value=self.post.status,
                 allow_blank=False, compact=True, id="status"))
-            yield from self._field("body", "Text", self._text_area("body", self.original.body))
+            yield from self._field("body", "Text", self._text_area("body", self.post.body))
             yield ChannelCounts(id="counts")
             yield from self._field("variants", "Variant", Select(
                 [], prompt="none: choose a channel to write its own text", compact=True,
@@ -148,7 +149,7 @@ class PostEditor(ModalScreen[Post | None]):
                 "event", "Event", self._input("event", "id or part of its title"), hint=True)
             yield from self._field("hashtags", "Hashtags", self._input("hashtags", "#tag …"))
             yield from self._field(
-                "notes", "Notes", self._text_area("notes", self.original.notes))
+                "notes", "Notes", self._text_area("notes", self.post.notes))
         yield Footer()
 
     def on_mount(self) -> None:

@@ -301,7 +301,7 @@ class CalendarPane(Pane):
 
         def saved(edited: Post | None) -> None:
             if edited is not None:
-                self.post_message(WriteRequested(post, edited))
+                self.post_message(WriteRequested(post, edited, edited=True))
 
         self.app.push_screen(PostEditor(self.store, self.settings, post, self.now()), saved)
 
