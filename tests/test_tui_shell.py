@@ -113,6 +113,7 @@ async def test_help_is_built_from_the_bindings_grouped_by_pane(tmp_path: Path) -
         for binding in CalendarPane.BINDINGS:
             assert binding.description in calendar  # type: ignore[union-attr]
         assert "↓ j" in calendar  # one line per action, every key bound to it
+        assert "\n  [        Previous" in calendar  # a "[" key is text, never markup
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

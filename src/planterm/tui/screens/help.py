@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -17,14 +17,16 @@ KEY_WIDTH = 8
 """Cells given to the keys of an action."""
 
 
-def group_text(group: KeyGroup) -> str:
-    """One group as Rich markup: its title, then a line per action."""
-    lines = [f"[b]{escape(group.title)}[/b]"]
+def group_text(group: KeyGroup) -> Text:
+    """One group: its title, then a line per action (styled text, so a key like ``[``
+    is never read as markup)."""
+    text = Text(group.title, style="bold")
     for key in group.keys:
-        keys = escape(" ".join(key.keys)).ljust(KEY_WIDTH)
-        lines.append(f"  [b]{keys}[/b] {escape(key.description):<13} [dim]{escape(key.tooltip)}"
-                     "[/dim]")
-    return "\n".join(lines)
+        text.append("\n  ")
+        text.append(" ".join(key.keys).ljust(KEY_WIDTH), style="bold")
+        text.append(f" {key.description:<13} ")
+        text.append(key.tooltip, style="dim")
+    return text
 
 
 class HelpScreen(ModalScreen[None]):

@@ -166,7 +166,8 @@ class CalendarPane(Pane):
             return post_line(post, self.settings)
         day = shown.day
         posts, events = len(shown.day_posts(day)), len(shown.events.get(day, []))
-        what = f"{posts} posts, {events} events" if posts or events else "nothing planned"
+        what = (f"{posts} post{'s' * (posts != 1)}, {events} event{'s' * (events != 1)}"
+                if posts or events else "nothing planned")
         hint = " · Enter opens the week" if shown.view == "month" else " · a quick add · n new"
         return f"{weekday_abbr(day, self.settings.locale)} {day:%d/%m/%Y}: {what}{hint}"
 
