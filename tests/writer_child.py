@@ -4,6 +4,7 @@ usage: writer_child.py STORE MODE TAG COUNT
   insert:  insert COUNT posts tagged TAG, printing each id once it is acknowledged
   counter: add 1 to the shared counter document COUNT times (read-modify-write)
   compact: like insert, with a tiny compaction threshold so compactions happen often
+  replay:  open the store (replaying its journal) COUNT times, printing n after each
 """
 
 import sys
@@ -22,6 +23,11 @@ def main() -> None:
     path, mode, tag, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     if mode == "compact":
         storage.COMPACT_MIN_BYTES = 1500
+    if mode == "replay":
+        for n in range(count):
+            JournalStorage(path)
+            print(n, "opened", flush=True)
+        return
     db = DB(path, storage=JournalStorage)
     posts = db.table("posts", cache_size=0)
     for n in range(count):
