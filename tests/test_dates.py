@@ -16,6 +16,7 @@ from planterm.dates import (
     period_bounds,
     period_label,
     shift_period,
+    shift_wall_clock,
     split_leading_date,
     to_local,
     validate_rrule,
@@ -506,3 +507,19 @@ def test_to_local() -> None:
     assert (result.tzinfo, result.hour, result.minute) == (PARIS, 18, 30)
     with pytest.raises(ValueError, match="no time zone"):
         to_local(datetime(2026, 7, 1, 16, 30), PARIS)
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "expected_utc"),
+    [
+        # 18:30 Paris on Friday 23 Oct (UTC+2) moved 3 days lands after the change (UTC+1)
+        (datetime(2026, 10, 23, 16, 30, tzinfo=UTC), 3, datetime(2026, 10, 26, 17, 30, tzinfo=UTC)),
+        (datetime(2026, 3, 27, 17, 30, tzinfo=UTC), 3, datetime(2026, 3, 30, 16, 30, tzinfo=UTC)),
+        (datetime(2026, 11, 25, 9, 0, tzinfo=UTC), -7, datetime(2026, 11, 18, 9, 0, tzinfo=UTC)),
+    ],
+)
+def test_shift_wall_clock_keeps_the_local_hour(start: datetime, days: int,
+                                               expected_utc: datetime) -> None:
+    moved = shift_wall_clock(start, timedelta(days=days), PARIS)
+    assert moved == expected_utc
+    assert moved.astimezone(PARIS).time() == start.astimezone(PARIS).time()

@@ -484,3 +484,13 @@ def to_local(dt: datetime, tz: ZoneInfo) -> datetime:
     if dt.tzinfo is None:
         raise ValueError(f"{dt.isoformat()} has no time zone; store aware UTC datetimes")
     return dt.astimezone(tz)
+
+
+def shift_wall_clock(dt: datetime, delta: timedelta, tz: ZoneInfo) -> datetime:
+    """``dt`` moved by ``delta`` of local calendar time, in UTC: 18:30 stays 18:30 in ``tz``.
+
+    Adding the days to the naive wall-clock time and re-attaching the zone keeps the hour
+    when the move crosses a DST change (a plain UTC timedelta would turn 18:30 into 17:30).
+    """
+    local = to_local(dt, tz).replace(tzinfo=None)
+    return (local + delta).replace(tzinfo=tz).astimezone(UTC)

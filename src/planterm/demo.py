@@ -8,11 +8,12 @@ current week: weekdays and hours stay as the museum planned them, across DST.
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from planterm.dates import shift_wall_clock
 from planterm.model import iso
 from planterm.paths import data_dir
 from planterm.storage import atomic_write
@@ -23,9 +24,7 @@ SHIFTED = {"posts": ("scheduled", "created", "updated"), "events": ("start", "en
 def _shift(value: str | None, weeks: int, tz: ZoneInfo) -> str | None:
     if not value:
         return value
-    local = datetime.fromisoformat(value).astimezone(tz).replace(tzinfo=None)
-    moved = (local + timedelta(weeks=weeks)).replace(tzinfo=tz)
-    return iso(moved.astimezone(UTC))
+    return iso(shift_wall_clock(datetime.fromisoformat(value), timedelta(weeks=weeks), tz))
 
 
 def shifted_demo(today: date, tz: ZoneInfo) -> dict[str, Any]:

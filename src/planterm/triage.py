@@ -7,9 +7,10 @@ are tested without a terminal. Each returns a new post; nothing is written here.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from planterm.dates import shift_wall_clock
 from planterm.model import Post, Status, next_status, previous_status, with_status
 
 
@@ -27,11 +28,7 @@ def shift_days(post: Post, days: int, tz: ZoneInfo) -> Post:
     """``post`` moved by whole days, keeping its local wall-clock time across DST changes."""
     if post.scheduled is None:
         raise TriageError(f"'{post.title}' has no date yet; give it one with e (edit)")
-    local = post.scheduled.astimezone(tz)
-    # Adding days to the naive wall-clock time, then re-attaching the zone, keeps 18:30 at
-    # 18:30 when the move crosses a DST change (a plain UTC timedelta would give 17:30).
-    moved = (local.replace(tzinfo=None) + timedelta(days=days)).replace(tzinfo=tz)
-    return replace(post, scheduled=moved.astimezone(UTC))
+    return replace(post, scheduled=shift_wall_clock(post.scheduled, timedelta(days=days), tz))
 
 
 def duplicate(post: Post) -> Post:
