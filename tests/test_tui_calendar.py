@@ -39,6 +39,15 @@ async def test_english_locale_heads_columns_in_english(tmp_path: Path) -> None:
         assert app.sub_title == "week 48 · 23–29 Nov 2026"
 
 
+async def test_week_start_setting_moves_the_first_column(tmp_path: Path) -> None:
+    app = app_on(demo_path(tmp_path), replace(SETTINGS, week_start="sunday"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        heading = week_text(app).splitlines()[0]
+        assert heading.split()[:2] == ["dim", "22"]
+        assert heading.rstrip().endswith("sam 28")
+
+
 async def test_posts_show_time_channels_and_status_sign(tmp_path: Path) -> None:
     app = app_on(demo_path(tmp_path))
     async with app.run_test(size=(200, 60)) as pilot:
