@@ -18,6 +18,7 @@ from tinydb import TinyDB
 from tinydb.storages import JSONStorage
 
 from planterm.storage import (
+    STORAGE_TABLE,
     JournalStorage,
     PlantermTable,
     StoreBusy,
@@ -28,6 +29,8 @@ from planterm.storage import (
 
 CHILD = Path(__file__).with_name("writer_child.py")
 CRASH_LOOPS = int(os.environ.get("PLANTERM_CRASH_LOOPS", "200"))
+CLI_LOOPS = max(CRASH_LOOPS // 5, 1)
+"""Kills of ``planterm add``: each starts a Python, so fewer (40 by default)."""
 
 
 class DB(TinyDB):
@@ -45,10 +48,11 @@ def child(path: Path, mode: str, tag: str, count: int) -> subprocess.Popen[str]:
 
 
 def stock(path: Path) -> dict:
-    """What plain TinyDB with its stock JSONStorage reads."""
+    """What plain TinyDB with its stock JSONStorage reads (but the storage's own table)."""
     db = TinyDB(path, storage=JSONStorage, access_mode="r")
     try:
-        return {name: {d.doc_id: dict(d) for d in db.table(name).all()} for name in db.tables()}
+        return {name: {d.doc_id: dict(d) for d in db.table(name).all()}
+                for name in db.tables() - {STORAGE_TABLE}}
     finally:
         db.close()
 
@@ -87,15 +91,21 @@ def test_unreadable_file_is_refused_untouched(tmp_path: Path, content: bytes) ->
 
 
 def test_record_round_trip_and_torn_tail() -> None:
-    rec = encode_record("posts", {"1": {"t": "é"}}, ["2"])
+    change = {"c": {"posts": {"s": {"1": {"t": "é"}}, "d": ["2"]}, "meta": {"s": {}, "d": []}}}
+    rec = encode_record(change)
     records, used, torn = decode_records(rec + rec)
-    assert records == [{"t": "posts", "s": {"1": {"t": "é"}}, "d": ["2"]}] * 2
+    assert records == [change] * 2
     assert (used, torn) == (2 * len(rec), False)
     assert decode_records(rec + rec[:-3]) == (records[:1], len(rec), True)
 
 
+def test_records_of_older_planterms_are_still_read() -> None:
+    old = encode_record({"t": "posts", "s": {"1": {"t": "a"}}, "d": ["2"]})
+    assert decode_records(old)[0] == [{"c": {"posts": {"s": {"1": {"t": "a"}}, "d": ["2"]}}}]
+
+
 def test_damaged_record_followed_by_good_ones_is_corruption() -> None:
-    rec = encode_record("posts", {"1": {"t": "a"}}, [])
+    rec = encode_record({"c": {"posts": {"s": {"1": {"t": "a"}}, "d": []}}})
     bad = rec[:20] + b"X" + rec[21:]
     with pytest.raises(StoreError, match="damaged"):
         decode_records(rec + bad + rec)
@@ -226,6 +236,30 @@ def test_sigkill_loop_never_loses_an_acknowledged_write(tmp_path: Path, mode: st
         missing = acked - titles
         assert not missing, f"loop {loop}: lost {sorted(missing)[:5]}"
     assert len(acked) > loops  # the loop really wrote
+
+
+def test_sigkill_loop_through_the_cli_never_loses_an_added_post(tmp_path: Path) -> None:
+    """Kill ``planterm add`` at random moments: every post it said it added is in the store."""
+    path = tmp_path / "plan.json"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    rng = random.Random(4321)
+    acked: set[str] = set()
+    for loop in range(CLI_LOOPS):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "planterm", "--store", str(path), "add", f"t{loop}"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        time.sleep(rng.random() * 0.8)  # from before the store opens to after it is closed
+        proc.send_signal(signal.SIGKILL)  # nothing happens if it is done already
+        out, err = proc.communicate()
+        if "added post" in out:
+            acked.add(f"t{loop}")
+        else:
+            assert proc.returncode == -signal.SIGKILL, err  # killed, never failed
+        storage = JournalStorage(path)  # must open, whatever the moment of the kill
+        titles = {d["title"] for d in storage.read().get("posts", {}).values()}
+        missing = acked - titles
+        assert not missing, f"loop {loop}: lost {sorted(missing)}"
+    assert acked  # the loop really wrote
 
 
 def test_sigkill_during_journal_replay_changes_nothing(tmp_path: Path) -> None:

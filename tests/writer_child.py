@@ -5,18 +5,38 @@ usage: writer_child.py STORE MODE TAG COUNT
   counter: add 1 to the shared counter document COUNT times (read-modify-write)
   compact: like insert, with a tiny compaction threshold so compactions happen often
   replay:  open the store (replaying its journal) COUNT times, printing n after each
+  fsize:   insert a post TAG, then, under a file-size limit of COUNT bytes, a post of
+           10 kB: print "failed: <message>" or "saved"; then close (a compaction)
+  hold:    take the store's lock, print "held", and keep it COUNT seconds
 """
 
+import resource
+import signal
 import sys
+import time
 
 from tinydb import TinyDB
 
 from planterm import storage
-from planterm.storage import JournalStorage, PlantermTable
+from planterm.storage import JournalStorage, PlantermTable, StoreError
 
 
 class DB(TinyDB):
     table_class = PlantermTable
+
+
+def fsize(db: DB, tag: str, limit: int) -> None:
+    """A write cut short by RLIMIT_FSIZE must fail cleanly (EFBIG, not SIGXFSZ's kill)."""
+    posts = db.table("posts")
+    posts.insert({"title": tag})
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    try:
+        posts.insert({"title": "too big", "body": "x" * 10_000})
+        print("saved", flush=True)
+    except StoreError as e:
+        print("failed:", e, flush=True)
+    db.close()
 
 
 def main() -> None:
@@ -29,6 +49,14 @@ def main() -> None:
             print(n, "opened", flush=True)
         return
     db = DB(path, storage=JournalStorage)
+    if mode == "fsize":
+        fsize(db, tag, count)
+        return
+    if mode == "hold":
+        with db.storage.transaction():
+            print("held", flush=True)
+            time.sleep(count)
+        return
     posts = db.table("posts", cache_size=0)
     for n in range(count):
         if mode == "counter":

@@ -1,11 +1,16 @@
-"""Backups of a store: whole JSON snapshots beside it, the last N kept, mode 0600."""
+"""Backups of a store: whole JSON snapshots beside it, the last N kept, mode 0600.
+
+A snapshot should come from ``JournalStorage.snapshot()``: it carries a fresh
+generation of its own, so a backup copied over the store adopts no journal.
+"""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from pathlib import Path
 
-from planterm.storage import atomic_write
+from planterm.storage import WriteFailed, atomic_write, own_dir
 
 
 def folder(store: Path) -> Path:
@@ -14,20 +19,29 @@ def folder(store: Path) -> Path:
 
 
 def listing(store: Path) -> list[Path]:
-    """The store's backups, oldest first (their names sort by time)."""
+    """The store's backups, oldest first (their names sort by time); none behind a link."""
     where = folder(store)
-    return sorted(where.glob("*.json")) if where.is_dir() else []
+    return sorted(where.glob("*.json")) if where.is_dir() and not where.is_symlink() else []
 
 
 def take(store: Path, reason: str, keep: int, data: bytes, now: datetime | None = None) -> Path:
-    """Write a snapshot named by time and reason, then prune to the newest ``keep``."""
+    """Write a snapshot named by time and reason, then prune to the newest ``keep``.
+
+    ``WriteFailed`` if it cannot be written; ``StoreError`` if the folder or
+    the file is a symbolic link.
+    """
     where = folder(store)
-    where.mkdir(mode=0o700, exist_ok=True)
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
     path = where / f"{store.stem}-{stamp}-{reason}.json"
-    atomic_write(path, data)
+    try:
+        own_dir(where)
+        atomic_write(path, data)
+    except OSError as e:
+        raise WriteFailed(f"could not write to {path}: {e.strerror or e}; nothing was "
+                          "saved") from None
     for old in listing(store)[:-keep]:
-        old.unlink()
+        with contextlib.suppress(OSError):  # the backup is saved: an old one can wait
+            old.unlink()
     return path
 
 

@@ -4,6 +4,7 @@ Each planner writes ``plan.json.sessions/<host>-<pid>.json`` (host, pid, since) 
 refreshes its time stamp while it runs. Another planner opening the store lists the
 markers: one whose process is gone (same host, pid not alive) or whose time stamp has not
 moved for ``STALE_AFTER`` (another host, or a frozen laptop) is stale, and is removed.
+The folder and the markers are never written through a symbolic link (``StoreError``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from planterm.storage import atomic_write
+from planterm.storage import atomic_write, own_dir
 
 STALE_AFTER = 180.0
 """Seconds without a heartbeat after which a marker is taken as left by a dead process."""
@@ -62,7 +63,7 @@ class Marker:
 
     def open(self) -> list[Session]:
         """Write our marker; return the other live sessions, clearing stale markers."""
-        folder(self.store).mkdir(mode=0o700, exist_ok=True)
+        own_dir(folder(self.store))
         others = self.others()
         doc = {"host": self.host, "pid": self.pid, "since": datetime.now(UTC).isoformat()}
         atomic_write(self.path, json.dumps(doc).encode())
@@ -92,7 +93,7 @@ class Marker:
     def heartbeat(self) -> None:
         """Show we are still here (called every minute or so by the planner)."""
         with contextlib.suppress(FileNotFoundError):
-            os.utime(self.path)
+            os.utime(self.path, follow_symlinks=False)  # a link put there is not followed
 
     def close(self) -> None:
         """Remove our marker on a clean exit."""

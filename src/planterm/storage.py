@@ -1,29 +1,51 @@
 """A TinyDB storage whose writes are atomic, durable, shared and cheap.
 
-The store on disk is two files:
+The store on disk is two files, with a lock file beside them:
 
 * ``plan.json``: the whole database in TinyDB's own JSON layout, replaced
   atomically (temporary file in the same folder, fsync, ``os.replace``, fsync
-  of the folder). Plain ``TinyDB("plan.json")`` reads it.
-* ``plan.json.journal``: records appended since the last compaction, one per
-  write. A record is ``<length:8 hex> <crc32:8 hex> <json>\\n``; the JSON holds
-  the table name, the documents set (whole documents) and the ids deleted.
-  Records are idempotent, so replaying a journal on top of a main file that
-  already holds its changes (a crash between a compaction's replace and the
-  journal's removal) gives the same data.
+  of the folder). Plain ``TinyDB("plan.json")`` reads it. Besides planterm's
+  tables it holds the storage's own table ``storage``: one document with the
+  file's ``generation`` (a fresh uuid at each compaction) and the
+  ``previous`` generation it replaced. ``read()`` does not show that table.
+* ``plan.json.journal``: records appended since the last compaction. A record
+  is ``<length:8 hex> <crc32:8 hex> <json>\\n``. The first record of a journal
+  is its header, ``{"g": generation}``: the main file it extends. Every other
+  record is one transaction, ``{"c": {table: {"s": {id: document}, "d": [ids]}}}``
+  (whole documents set, ids deleted); records of older planterms,
+  ``{"t": table, "s": ..., "d": ...}``, are still read.
+* ``plan.json.lock``: ``flock``-ed; a writer holding it writes ``pid host`` in it.
 
-A write takes an exclusive ``flock`` on ``plan.json.lock``, catches up with
-what other processes wrote (a stat tells whether anything changed; only the
-new journal bytes are read), applies the change in memory, appends one record
-and fsyncs it, then lets go. So one write costs what the change costs, not
-what the store weighs, and two processes never overwrite each other.
+Guarantees, as they hold:
 
-A torn last record (a crash in the middle of an append) fails its length or
-checksum: it is dropped with a warning and cut off by the next writer. A bad
-record followed by good ones is corruption, and the store is refused.
+* A transaction (``transaction()``, outermost level) is one record, written
+  whole (short writes are continued), fsync'd, before it returns. A write that
+  fails (full disk, denied, I/O error, file-size limit) cuts the journal back
+  to its last good end, reloads memory from the disk and raises ``WriteFailed``:
+  nothing of it is on disk or in memory, so no later compaction can write it.
+  An exception inside a transaction likewise reloads and writes nothing.
+* A write takes the lock exclusively and first catches up with what other
+  processes wrote (a stat says whether anything changed; only new journal
+  bytes are read), so a read-compare-write inside one transaction is atomic
+  across processes. A write costs what its change costs, not the store's size.
+* Only a torn tail is dropped (with a warning): bytes after the last good
+  record too short to hold the record their header announces, with nothing
+  decodable after them. Any other damage, a record of the wrong shape, or a
+  journal whose header names another main file refuses the store with one
+  line, every byte left as it was; ``repair()`` salvages what it can.
+* A journal whose header names the main file's ``previous`` generation was
+  folded in by a compaction that died before removing it: it is ignored, and
+  the next writer replaces it. Backups get a fresh generation of their own
+  (``snapshot()``), so a backup copied over ``plan.json`` adopts no journal.
+* planterm never writes through a symbolic link: the journal, the lock file,
+  temporary files and the folders and files beside the store are opened with
+  ``O_NOFOLLOW`` (temporary files with ``O_EXCL``) or checked with ``lstat``.
+  A store path that is itself a link is resolved once, at opening.
+* A read-only storage creates and writes no file, not even the lock file.
+  A main file without the owner's write bit is never written.
 
-The journal is compacted into the main file when it outgrows the main file
-(at least 1 MiB), and on a clean close, after which the store is one JSON file.
+The journal is compacted into the main file when it outgrows it (at least
+1 MiB), and on a clean close, after which the store is one JSON file.
 """
 
 from __future__ import annotations
@@ -33,11 +55,17 @@ import errno
 import fcntl
 import json
 import os
+import re
+import socket
+import stat
 import tempfile
 import threading
 import time
+import uuid
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +73,20 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 Tables = dict[str, dict[str, dict[str, Any]]]
+Record = dict[str, Any]
+"""A decoded journal record: ``{"g": generation}`` or ``{"c": {table: {"s", "d"}}}``."""
 
 HEADER = 18  # "%08x %08x " : length, checksum, two spaces
 COMPACT_MIN_BYTES = 1 << 20
+STORAGE_TABLE = "storage"
+"""The storage's own table in the main file (generation), hidden from ``read()``."""
+LEGACY = "legacy"
+"""``previous`` of a main file that folded in a header-less journal of an older planterm."""
+
+_HEAD = re.compile(rb"([0-9a-f]{8}) ([0-9a-f]{8}) ")
+_ANY_HEAD = re.compile(rb"(?=[0-9a-f]{8} [0-9a-f]{8} )")
+_ID = re.compile(r"0|[1-9][0-9]{0,17}")
+_GENERATION = re.compile(r"[0-9a-f]{32}")
 
 
 class StoreError(Exception):
@@ -56,6 +95,25 @@ class StoreError(Exception):
 
 class StoreBusy(StoreError):
     """Another process held the store's lock for longer than we could wait."""
+
+    def __init__(self, message: str, holder: str) -> None:
+        super().__init__(message)
+        self.holder = holder
+        """Who holds the lock: ``pid 4242 on atelier``, or ``another planterm``."""
+
+
+class WriteFailed(StoreError):
+    """A write that did not reach the disk: nothing of it was saved, memory matches the disk."""
+
+
+@dataclass(frozen=True, slots=True)
+class RepairReport:
+    """What ``repair`` did: records kept, byte ranges lost, where the damaged journal went."""
+
+    kept: int
+    lost: list[tuple[int, int]]
+    copy: Path | None
+    """The damaged journal as it was; None when nothing needed repairing."""
 
 
 def fsync_dir(path: Path) -> None:
@@ -76,8 +134,41 @@ def make_private_dirs(directory: Path) -> None:
             os.chmod(d, 0o700)
 
 
+def refuse_link(path: Path) -> None:
+    """``StoreError`` if ``path`` is a symbolic link (planterm never writes through one)."""
+    if path.is_symlink():
+        raise StoreError(f"{path} is a symbolic link; planterm does not write through links")
+
+
+def own_dir(path: Path) -> None:
+    """A folder planterm keeps beside a store (backups, sessions): made 0700 if missing.
+
+    A link is refused, so nothing planterm writes or prunes there lands elsewhere.
+    """
+    refuse_link(path)
+    with contextlib.suppress(FileExistsError):
+        path.mkdir(mode=0o700)
+    refuse_link(path)  # made a link between the check and the mkdir
+
+
+def open_own(path: Path, flags: int, mode: int = 0o600) -> int:
+    """``os.open`` that never follows a link at ``path``; a link is a ``StoreError``."""
+    try:
+        return os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            refuse_link(path)
+        raise
+
+
 def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``: temp file, fsync, replace, fsync folder; mode 0600."""
+    """Replace ``path`` with ``data``: temp file, fsync, replace, fsync folder; mode 0600.
+
+    A link at ``path`` is refused (``StoreError``) rather than replaced; the
+    temporary file is created exclusively (``mkstemp``) and never followed.
+    """
+    refuse_link(path)
+    # mkstemp opens with O_EXCL | O_NOFOLLOW: never an old file, never through a link.
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o600)
@@ -93,44 +184,171 @@ def atomic_write(path: Path, data: bytes) -> None:
     fsync_dir(path.parent)
 
 
-def encode_record(table: str, sets: Mapping[str, Any], dels: list[str]) -> bytes:
+def encode_record(payload: Mapping[str, Any]) -> bytes:
     """One journal record: header with length and CRC32, JSON payload, newline."""
-    payload = json.dumps({"t": table, "s": sets, "d": dels}, ensure_ascii=False).encode()
-    return b"%08x %08x " % (len(payload), zlib.crc32(payload)) + payload + b"\n"
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    return b"%08x %08x " % (len(body), zlib.crc32(body)) + body + b"\n"
 
 
-def decode_records(buf: bytes) -> tuple[list[dict[str, Any]], int, bool]:
-    """Parse records from ``buf``: (records, bytes consumed, torn tail seen).
+def _record_end(buf: bytes, pos: int) -> int | None:
+    """Where the record at ``pos`` ends, if a whole record with a good checksum is there."""
+    head = _HEAD.match(buf, pos)
+    if head is None:
+        return None
+    end = pos + HEADER + int(head[1], 16) + 1
+    if end > len(buf) or buf[end - 1] != 0x0A:
+        return None
+    if zlib.crc32(memoryview(buf)[pos + HEADER : end - 1]) != int(head[2], 16):
+        return None
+    return end
 
-    A record that fails its checksum or runs past the end of ``buf`` stops the
-    parse. If it is the last thing in ``buf`` it is a torn tail; if good bytes
-    follow it, the journal is corrupt and ``StoreError`` is raised.
+
+def _next_record(buf: bytes, start: int) -> int | None:
+    """The first offset at or after ``start`` where a good record begins, if any."""
+    for found in _ANY_HEAD.finditer(buf, start):
+        if _record_end(buf, found.start()) is not None:
+            return found.start()
+    return None
+
+
+def _torn_tail(buf: bytes, pos: int) -> bool:
+    """Whether the bytes from ``pos`` are a record cut short by a crash, nothing after it."""
+    if len(buf) - pos >= HEADER:
+        head = _HEAD.match(buf, pos)
+        if head is None or pos + HEADER + int(head[1], 16) + 1 <= len(buf):
+            return False  # room for the whole record: it was written, then damaged
+    return _next_record(buf, pos + 1) is None
+
+
+class _BadRecord(ValueError):
+    """A record with a good checksum whose content is not a planterm record."""
+
+
+def _parse(payload: bytes, first: bool) -> Record:
+    """The record in ``payload``, normalised; ``_BadRecord`` saying what is wrong."""
+    try:
+        rec = json.loads(payload)
+    except (ValueError, UnicodeDecodeError):
+        raise _BadRecord("not JSON") from None
+    except RecursionError:
+        raise _BadRecord("nested too deep") from None
+    if isinstance(rec, dict) and set(rec) == {"g"}:
+        if not first:
+            raise _BadRecord("a journal header in the middle of the journal")
+        if not isinstance(rec["g"], str) or not _GENERATION.fullmatch(rec["g"]):
+            raise _BadRecord("a header without a generation")
+        return rec
+    if isinstance(rec, dict) and set(rec) == {"t", "s", "d"} and isinstance(rec["t"], str):
+        rec = {"c": {rec["t"]: {"s": rec["s"], "d": rec["d"]}}}  # an older planterm's record
+    if not isinstance(rec, dict) or set(rec) != {"c"} or not isinstance(rec["c"], dict):
+        raise _BadRecord("not a change")
+    for table, change in rec["c"].items():
+        if not isinstance(change, dict) or set(change) != {"s", "d"}:
+            raise _BadRecord(f"table {table}: not a change")
+        sets, dels = change["s"], change["d"]
+        if not isinstance(sets, dict) or not isinstance(dels, list):
+            raise _BadRecord(f"table {table}: not a change")
+        for doc_id, doc in sets.items():
+            if not _ID.fullmatch(doc_id):
+                raise _BadRecord(f"table {table}: document id {doc_id!r} is not a number")
+            if not isinstance(doc, dict):
+                raise _BadRecord(f"table {table}, document {doc_id}: not a document")
+        for doc_id in dels:
+            if not isinstance(doc_id, str) or not _ID.fullmatch(doc_id):
+                raise _BadRecord(f"table {table}: deleted id {doc_id!r} is not a number")
+    return rec
+
+
+def decode_records(buf: bytes, name: str = "journal",
+                   base: int = 0) -> tuple[list[Record], int, bool]:
+    """Parse records from ``buf``, read at byte ``base`` of journal ``name``.
+
+    Returns (records, bytes used, torn tail seen). Anything but a torn tail
+    (see ``_torn_tail``) raises ``StoreError`` naming the journal and the offset.
     """
-    records: list[dict[str, Any]] = []
+    records: list[Record] = []
     pos = 0
     while pos < len(buf):
-        head = buf[pos : pos + HEADER]
+        end = _record_end(buf, pos)
+        if end is None:
+            if _torn_tail(buf, pos):
+                return records, pos, True
+            raise StoreError(f"{name}: damaged record at byte {base + pos}; the file was left as "
+                             "it was, run 'planterm check --repair'")
         try:
-            if len(head) < HEADER or head[8:9] != b" " or head[17:18] != b" ":
-                raise ValueError
-            length, crc = int(head[0:8], 16), int(head[9:17], 16)
-        except ValueError:
-            # A cut header is a torn tail, unless whole lines follow it.
-            if b"\n" in buf[pos:-1]:
-                raise StoreError(
-                    f"journal record at byte {pos} is damaged and more follow") from None
-            return records, pos, True
-        end = pos + HEADER + length + 1
-        if end > len(buf):
-            return records, pos, True
-        payload = buf[pos + HEADER : end - 1]
-        if zlib.crc32(payload) != crc or buf[end - 1 : end] != b"\n":
-            if end < len(buf):
-                raise StoreError(f"journal record at byte {pos} is damaged and more follow")
-            return records, pos, True
-        records.append(json.loads(payload))
+            records.append(_parse(buf[pos + HEADER : end - 1], base + pos == 0))
+        except _BadRecord as e:
+            raise StoreError(f"{name}: the record at byte {base + pos} is not a planterm change "
+                             f"({e}); run 'planterm check --repair'") from None
         pos = end
     return records, pos, False
+
+
+def _salvage(buf: bytes) -> tuple[list[tuple[int, Record]], list[tuple[int, int]]]:
+    """Every good record of ``buf`` with its offset, and the byte ranges that are not one."""
+    found: list[tuple[int, Record]] = []
+    lost: list[tuple[int, int]] = []
+    pos = 0
+    while pos < len(buf):
+        end = _record_end(buf, pos)
+        if end is None:
+            end = _next_record(buf, pos + 1) or len(buf)
+            lost.append((pos, end))
+        else:
+            try:
+                found.append((pos, _parse(buf[pos + HEADER : end - 1], pos == 0)))
+            except _BadRecord:
+                lost.append((pos, end))
+        pos = end
+    return found, lost
+
+
+def _dump(tables: Tables, generation: str, previous: str | None) -> bytes:
+    """The main file's bytes: the tables and the storage's own generation table."""
+    own = {"1": {"generation": generation, "previous": previous}}
+    return json.dumps({**tables, STORAGE_TABLE: own}, ensure_ascii=False).encode()
+
+
+def _check_tables(data: object, path: Path) -> Tables:
+    """``data`` if it is TinyDB's layout (tables of documents under numeric ids)."""
+    if not isinstance(data, dict):
+        raise StoreError(f"{path} is not a TinyDB store (tables of documents)")
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            raise StoreError(f"{path}: table {name} is not a table of documents")
+        for doc_id, doc in table.items():
+            if not _ID.fullmatch(doc_id):
+                raise StoreError(f"{path}: table {name}, document {doc_id!r}: the id is not a "
+                                 "number; fix or remove that document")
+            if not isinstance(doc, dict):
+                raise StoreError(f"{path}: table {name}, document {doc_id}: not a document "
+                                 "(a JSON object); fix or remove it")
+    return data
+
+
+def _generation_of(own: object, path: Path) -> tuple[str | None, str | None]:
+    """(generation, previous) from the storage's table; None, None for an older main file."""
+    if own is None:
+        return None, None
+    doc = own.get("1") if isinstance(own, dict) and len(own) == 1 else None
+    gen = doc.get("generation") if isinstance(doc, dict) else None
+    prev = doc.get("previous") if isinstance(doc, dict) else None
+    if (not isinstance(gen, str) or not _GENERATION.fullmatch(gen)
+            or not (prev is None or prev == LEGACY
+                    or (isinstance(prev, str) and _GENERATION.fullmatch(prev)))):
+        raise StoreError(f"{path}: table {STORAGE_TABLE} is not planterm's (one document with a "
+                         "generation); the file was left untouched")
+    return gen, prev
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write every byte of ``data`` (a regular file may take fewer at a time)."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        view = view[written:]
 
 
 def _signature(path: Path) -> tuple[int, int, int] | None:
@@ -141,21 +359,50 @@ def _signature(path: Path) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
+def _holder(fd: int) -> str:
+    """Who holds the lock, from the ``pid host`` its writer left in the lock file."""
+    try:
+        words = os.pread(fd, 256, 0).decode("utf-8", "replace").split()
+    except OSError:
+        words = []
+    if len(words) == 2 and words[0].isdigit() and words[1].isprintable():
+        return f"pid {words[0]} on {words[1]}"
+    return "another planterm"
+
+
 class JournalStorage(Storage):
     """TinyDB storage: in-memory tables, an fsync'd journal, atomic compaction.
 
-    ``read()`` returns the live tables (no copy); TinyDB's tables are meant to
-    change them only through ``PlantermTable``, which records every change
-    with ``commit``. Reads never take the lock for long: ``refresh()`` takes a
-    shared lock just to read the new journal bytes.
+    ``read()`` returns the live tables (no copy); they are meant to change only
+    inside ``transaction()``, through ``PlantermTable`` (which calls ``touch``
+    with the ids it changed) or followed by ``compact()``. Reads never take the
+    lock for long: ``refresh()`` takes a shared lock just to read the new
+    journal bytes.
     """
 
-    def __init__(self, path: str | os.PathLike[str], lock_timeout: float = 5.0) -> None:
-        self.path = Path(path)
+    def __init__(self, path: str | os.PathLike[str], lock_timeout: float = 5.0, *,
+                 readonly: bool = False) -> None:
+        self._setup(Path(path), lock_timeout, readonly)
+        with self._locked(fcntl.LOCK_SH):
+            self._load_all()
+
+    @classmethod
+    def _unloaded(cls, path: Path) -> JournalStorage:
+        """A writer on ``path`` that has read nothing yet (for ``repair``)."""
+        storage = cls.__new__(cls)
+        storage._setup(path, 5.0, False)
+        return storage
+
+    def _setup(self, path: Path, lock_timeout: float, readonly: bool) -> None:
+        # A store path that is a link: the target is what gets replaced and locked.
+        self.path = path.resolve() if path.is_symlink() else path
         self.journal_path = self.path.with_name(self.path.name + ".journal")
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.lock_timeout = lock_timeout
+        self.readonly = readonly
         self._tables: Tables = {}
+        self._generation: str | None = None
+        self._previous: str | None = None
         self._main_sig: tuple[int, int, int] | None = None
         self._journal_pos = 0
         """Bytes of the journal applied (a torn tail is not counted)."""
@@ -163,14 +410,25 @@ class JournalStorage(Storage):
         """Bytes of the journal looked at, torn tail included."""
         self._journal_ino: int | None = None
         self._torn = False
+        self._journal_stale = False
+        """The journal was folded in already (its header is our ``previous``): ignored."""
+        self._legacy = False
+        """A header-less journal of an older planterm was replayed."""
+        self._stale = True
+        """Memory may differ from the disk (a failed load): reload before any write."""
+        self._failed = False
+        """A change failed inside the current transaction: it must not be committed."""
+        self._pending: dict[str, set[str]] = {}
+        self._swept = False
         self._depth = 0
         self._mutex = threading.RLock()
-        self._lock_fd: int | None = None
         self._next_ids: dict[str, int] = {}
+        self._handed: dict[str, int] = {}
+        """Above every id handed out by ``next_id`` in this session, whatever was reloaded."""
         self.warnings: list[str] = []
         """Messages about torn records dropped while reading."""
-        with self._locked(fcntl.LOCK_SH):
-            self._load_all()
+        self.before_first_write: Callable[[], object] | None = None
+        """Run once, under the lock, before this session's first write changes anything."""
 
     # --- reading -------------------------------------------------------
 
@@ -179,46 +437,67 @@ class JournalStorage(Storage):
         return self._tables
 
     def _load_all(self) -> None:
-        self._main_sig = _signature(self.path)
-        if self._main_sig is None:
-            self._tables = {}
-        else:
-            try:
-                raw = self.path.read_bytes()
-            except OSError as e:
-                raise StoreError(f"cannot read {self.path}: {e.strerror}") from None
-            try:
-                data = json.loads(raw) if raw.strip() else {}
-            except (ValueError, UnicodeDecodeError) as e:
-                raise StoreError(f"{self.path} is not valid JSON ({e})") from None
-            if not isinstance(data, dict) or not all(
-                isinstance(t, dict) and all(isinstance(d, dict) for d in t.values())
-                for t in data.values()
-            ):
-                raise StoreError(f"{self.path} is not a TinyDB store (tables of documents)")
-            self._tables = data
-        self._next_ids = {
-            name: max((int(i) for i in docs), default=0) + 1 for name, docs in self._tables.items()
-        }
-        self._journal_pos = 0
-        self._journal_ino = None
+        self._stale = True
+        self._load_main()
         self._read_journal()
+        self._stale = False
+
+    def _load_main(self) -> None:
+        try:
+            with open(self.path, "rb") as f:
+                st = os.fstat(f.fileno())
+                raw = f.read()
+        except FileNotFoundError:
+            st, raw = None, b""
+        except OSError as e:
+            raise StoreError(f"cannot read {self.path}: {e.strerror}") from None
+        try:
+            data = json.loads(raw) if raw.strip() else {}
+        except (ValueError, UnicodeDecodeError) as e:
+            raise StoreError(f"{self.path} is not valid JSON ({e})") from None
+        except RecursionError:
+            raise StoreError(f"{self.path} is nested too deep to be a planterm store; "
+                             "the file was left untouched") from None
+        tables = _check_tables(data, self.path)
+        self._generation, self._previous = _generation_of(tables.pop(STORAGE_TABLE, None),
+                                                          self.path)
+        self._tables = tables
+        self._main_sig = None if st is None else (st.st_ino, st.st_mtime_ns, st.st_size)
+        self._next_ids = {
+            name: max((int(i) for i in docs), default=0) + 1 for name, docs in tables.items()
+        }
+        self._journal_pos = self._journal_seen = 0
+        self._journal_ino = None
+        self._torn = self._journal_stale = self._legacy = False
 
     def _read_journal(self) -> bool:
         """Apply journal bytes not seen yet; True if anything was applied."""
         try:
-            with open(self.journal_path, "rb") as f:
-                ino = os.fstat(f.fileno()).st_ino
-                if self._journal_ino not in (None, ino):
-                    self._journal_pos = 0
-                self._journal_ino = ino
-                f.seek(self._journal_pos)
-                buf = f.read()
+            fd = open_own(self.journal_path, os.O_RDONLY)
         except FileNotFoundError:
             self._journal_ino = None
             self._journal_pos = self._journal_seen = 0
+            self._torn = self._journal_stale = False
             return False
-        records, used, torn = decode_records(buf)
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(f.fileno())
+            if self._journal_ino not in (None, st.st_ino):
+                self._journal_pos = 0  # another journal since: another writer compacted
+                self._journal_stale = False
+            self._journal_ino = st.st_ino
+            if self._journal_stale:
+                self._journal_seen = st.st_size
+                return False
+            f.seek(self._journal_pos)
+            buf = f.read()
+        records, used, torn = decode_records(buf, str(self.journal_path), self._journal_pos)
+        if self._journal_pos == 0 and records:
+            if not self._owns(records[0]):
+                self._journal_stale = True
+                self._journal_seen = len(buf)
+                return False
+            if "g" in records[0]:
+                records = records[1:]
         for rec in records:
             self._apply(rec)
         self._journal_seen = self._journal_pos + len(buf)
@@ -231,13 +510,34 @@ class JournalStorage(Storage):
         self._torn = torn
         return bool(records)
 
-    def _apply(self, rec: dict[str, Any]) -> None:
-        table = self._tables.setdefault(rec["t"], {})
-        for doc_id, doc in rec["s"].items():
-            table[doc_id] = doc
-        for doc_id in rec["d"]:
-            table.pop(doc_id, None)
-        self._seen_ids(rec["t"], rec["s"])
+    def _owns(self, first: Record) -> bool:
+        """Whether the journal starting with ``first`` extends our main file.
+
+        False for a journal already folded in (to be ignored); ``StoreError``
+        for one that belongs to another main file.
+        """
+        header = first.get("g")
+        if header is None and self._generation is None:
+            self._legacy = True  # an older planterm's journal on its own main file
+            return True
+        if header is not None and header == self._generation:
+            return True
+        if (header or LEGACY) == self._previous:
+            return False
+        raise StoreError(
+            f"{self.journal_path} does not belong to {self.path} (copied from another store or "
+            "left over from a restore); nothing was replayed; move it away, or run "
+            "'planterm check --repair'"
+        )
+
+    def _apply(self, rec: Record) -> None:
+        for name, change in rec["c"].items():
+            table = self._tables.setdefault(name, {})
+            for doc_id, doc in change["s"].items():
+                table[doc_id] = doc
+            for doc_id in change["d"]:
+                table.pop(doc_id, None)
+            self._seen_ids(name, change["s"])
 
     def _seen_ids(self, table: str, ids: Iterable[str]) -> None:
         """Keep the next id above every id written, by us or by others."""
@@ -255,12 +555,21 @@ class JournalStorage(Storage):
             return self._journal_ino is not None
         return st.st_ino != self._journal_ino or st.st_size != self._journal_seen
 
-    def refresh(self) -> bool:
-        """Apply what other processes wrote since we last looked; True if anything changed."""
+    def refresh(self, wait: bool = True) -> bool:
+        """Apply what other processes wrote since we last looked; True if anything changed.
+
+        With ``wait=False`` it gives up at once (False) while another process or
+        thread holds the lock, so a UI thread never blocks on it.
+        """
         if not self.changed():
             return False
-        with self._locked(fcntl.LOCK_SH):
-            return self._catch_up()
+        try:
+            with self._locked(fcntl.LOCK_SH, wait=wait):
+                return self._catch_up()
+        except StoreBusy:
+            if wait:
+                raise
+            return False
 
     def reload(self) -> None:
         """Drop the memory and read the store again from disk."""
@@ -268,17 +577,23 @@ class JournalStorage(Storage):
             self._load_all()
 
     def _catch_up(self) -> bool:
-        if _signature(self.path) != self._main_sig:
+        if self._stale or _signature(self.path) != self._main_sig:
             self._load_all()
             return True
         return self._read_journal()
 
-    # --- writing -------------------------------------------------------
+    def snapshot(self) -> bytes:
+        """The whole store as JSON for a backup, under a fresh generation of its own."""
+        return _dump(self._tables, uuid.uuid4().hex, None)
+
+    # --- locking -------------------------------------------------------
 
     @contextlib.contextmanager
-    def _locked(self, mode: int) -> Iterator[None]:
-        """Hold the lock file (re-entrant within this process)."""
-        with self._mutex:
+    def _locked(self, mode: int, wait: bool = True) -> Iterator[None]:
+        """Hold the lock file (re-entrant within this process); ``StoreBusy`` if held."""
+        if not self._mutex.acquire(blocking=wait):
+            raise StoreBusy(f"{self.path} is busy in this planterm", "this planterm")
+        try:
             if self._depth:
                 self._depth += 1
                 try:
@@ -286,105 +601,316 @@ class JournalStorage(Storage):
                 finally:
                     self._depth -= 1
                 return
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-            deadline = time.monotonic() + self.lock_timeout
+            fd = self._open_lock(mode)
             try:
-                while True:
-                    try:
-                        fcntl.flock(fd, mode | fcntl.LOCK_NB)
-                        break
-                    except OSError as e:
-                        if e.errno not in (errno.EAGAIN, errno.EACCES):
-                            raise
-                        if time.monotonic() > deadline:
-                            raise StoreBusy(
-                                f"{self.path} is busy: another planterm is writing to it; "
-                                "nothing was written, try again"
-                            ) from None
-                        time.sleep(0.01)
+                if fd is not None:
+                    self._acquire(fd, mode, wait)
                 self._depth = 1
-                self._lock_fd = fd
                 try:
+                    if fd is not None and mode == fcntl.LOCK_EX:
+                        self._sign(fd, f"{os.getpid()} {socket.gethostname()}\n".encode())
                     yield
                 finally:
                     self._depth = 0
-                    self._lock_fd = None
-                    fcntl.flock(fd, fcntl.LOCK_UN)
+                    if fd is not None:
+                        if mode == fcntl.LOCK_EX:
+                            self._sign(fd, b"")
+                        fcntl.flock(fd, fcntl.LOCK_UN)
             finally:
-                os.close(fd)
+                if fd is not None:
+                    os.close(fd)
+        finally:
+            self._mutex.release()
+
+    def _open_lock(self, mode: int) -> int | None:
+        """The lock file's descriptor; None for reading when there is none. Only a write
+        creates it (and the store's folder): reading, even a missing store, makes nothing."""
+        writing = mode == fcntl.LOCK_EX
+        if writing:
+            make_private_dirs(self.path.parent)
+        flags = os.O_RDWR | os.O_CREAT if writing else os.O_RDONLY
+        try:
+            return open_own(self.lock_path, flags)
+        except OSError as e:
+            if not writing and e.errno == errno.ENOENT:
+                return None  # nobody ever wrote here: nobody to wait for
+            raise StoreError(f"cannot open {self.lock_path}: {e.strerror}") from None
+
+    def _acquire(self, fd: int, mode: int, wait: bool) -> None:
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
+            try:
+                fcntl.flock(fd, mode | fcntl.LOCK_NB)
+                return
+            except OSError as e:
+                if e.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if not wait or time.monotonic() > deadline:
+                    holder = _holder(fd)
+                    raise StoreBusy(f"{self.path} is busy: held by {holder}; nothing was "
+                                    "written, try again", holder) from None
+                time.sleep(0.01)
+
+    @staticmethod
+    def _sign(fd: int, text: bytes) -> None:
+        """Say in the lock file who holds it (best effort: it is only a hint for others)."""
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+            if text:
+                os.pwrite(fd, text, 0)
+
+    # --- writing -------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[bool]:
+        """The exclusive lock, caught up and checked for writing; yields whether outermost."""
+        if self.readonly:
+            raise StoreError(f"{self.path} was opened read-only; nothing was written")
+        with self._locked(fcntl.LOCK_EX):
+            outermost = self._depth == 1
+            if outermost:
+                self._catch_up()
+                self._refuse_readonly_main()
+                if not self._swept:
+                    self._sweep_temps()
+            yield outermost
+
+    def _refuse_readonly_main(self) -> None:
+        """A main file the user made read-only is theirs to keep so: never replaced."""
+        try:
+            mode = stat.S_IMODE(os.stat(self.path).st_mode)
+        except FileNotFoundError:
+            return
+        if not mode & stat.S_IWUSR:
+            raise StoreError(f"{self.path} is read-only (mode {mode:04o}); planterm will not "
+                             "write to it")
+
+    def _sweep_temps(self) -> None:
+        """Remove temporary files of compactions killed midway (we hold the lock)."""
+        prefix = f".{self.path.name}."
+        with contextlib.suppress(OSError), os.scandir(self.path.parent) as entries:
+            for entry in entries:
+                if entry.name.startswith(prefix) and entry.name.endswith(".tmp"):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+        self._swept = True
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Tables]:
-        """Exclusive lock, caught up with other writers; yields the live tables."""
-        with self._locked(fcntl.LOCK_EX):
-            if self._depth == 1:
-                self._catch_up()
-            yield self._tables
+        """Exclusive lock, caught up with other writers; yields the live tables.
+
+        What the outermost transaction changed (``touch``) is journalled as one
+        record when it ends. An exception inside reloads memory from the disk
+        and writes nothing.
+        """
+        with self._writing() as outermost:
+            if not outermost:
+                try:
+                    yield self._tables
+                except BaseException:
+                    self._failed = True
+                    raise
+                return
+            if self.before_first_write is not None:  # e.g. the day's backup, once
+                hook, self.before_first_write = self.before_first_write, None
+                hook()
+            if self._generation is None:
+                self._compact_locked()  # an older or new main file: give it a generation first
+            self._pending, self._failed = {}, False
+            try:
+                yield self._tables
+                if self._failed:
+                    raise StoreError(f"{self.path}: a change failed inside this transaction; "
+                                     "nothing was written")
+                self._commit_pending()
+            except BaseException:
+                self._pending = {}
+                self._reload_after_failure()
+                raise
+            self._compact_if_big()
+
+    def _reload_after_failure(self) -> None:
+        """Make memory match the disk again; if even that fails, no write happens until it does."""
+        self._stale = True
+        with contextlib.suppress(StoreError, OSError):
+            self._load_all()
+
+    def touch(self, table: str, ids: Iterable[str]) -> None:
+        """Mark documents of ``table`` as changed; they are journalled when the transaction ends."""
+        if not self._depth:
+            raise RuntimeError("touch outside a transaction")
+        self._pending.setdefault(table, set()).update(ids)
 
     def next_id(self, table: str) -> int:
-        """A fresh document id for ``table``, never reused within a session."""
-        nid = self._next_ids.get(table, 1)
-        self._next_ids[table] = nid + 1
+        """A fresh document id for ``table``: never one given, stored or below the high-water mark.
+
+        The high-water mark is ``meta["1"]["next_ids"][table]``, kept by the store.
+        """
+        meta = self._tables.get("meta", {}).get("1", {})
+        marks = meta.get("next_ids") if isinstance(meta, dict) else None
+        mark = marks.get(table) if isinstance(marks, dict) else None
+        high = mark if isinstance(mark, int) and not isinstance(mark, bool) else 1
+        nid = max(high, self._next_ids.get(table, 1), self._handed.get(table, 1))
+        self._handed[table] = nid + 1
         return nid
 
-    def commit(self, table: str, ids: set[str]) -> None:
-        """Journal the current state of ``ids`` in ``table`` (inside ``transaction``)."""
-        if not self._depth:
-            raise RuntimeError("commit outside a transaction")
-        if not ids:
-            return
-        docs = self._tables.get(table, {})
-        sets = {i: docs[i] for i in ids if i in docs}
-        dels = sorted(i for i in ids if i not in docs)
-        self._seen_ids(table, sets)
-        self._append(encode_record(table, sets, dels))
+    def _commit_pending(self) -> None:
+        """Journal the current state of every touched document as one record."""
+        changes: dict[str, dict[str, Any]] = {}
+        for table, ids in self._pending.items():
+            docs = self._tables.get(table, {})
+            sets = {i: docs[i] for i in ids if i in docs}
+            dels = sorted(i for i in ids if i not in docs)
+            if sets or dels:
+                changes[table] = {"s": sets, "d": dels}
+        if changes:
+            self._append(encode_record({"c": changes}))
+            for table, change in changes.items():
+                self._seen_ids(table, change["s"])
+        self._pending = {}
 
     def _append(self, record: bytes) -> None:
-        new = not self.journal_path.exists()
-        fd = os.open(self.journal_path, os.O_WRONLY | os.O_CREAT, 0o600)
+        """Append ``record`` (after a header if the journal is new) and fsync it."""
+        stale = self._journal_stale
+        if stale:  # replaced, not appended to: it was folded in already
+            self._journal_ino, self._journal_pos, self._torn = None, 0, False
+        pos = self._journal_pos
+        if pos == 0:
+            assert self._generation is not None  # transaction() gave the main file one
+            record = encode_record({"g": self._generation}) + record
+        new = self._journal_ino is None
+        fd = -1
         try:
-            if self._torn:
-                # Cut off the torn record a crash left, before it hides ours.
-                os.ftruncate(fd, self._journal_pos)
-                self._torn = False
-            os.lseek(fd, self._journal_pos, os.SEEK_SET)
-            os.write(fd, record)
+            if stale:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self.journal_path)
+            fd = open_own(self.journal_path, os.O_WRONLY | os.O_CREAT)
+            if self._torn or pos == 0:
+                os.ftruncate(fd, pos)  # cut off a torn record before it hides ours
+            os.lseek(fd, pos, os.SEEK_SET)
+            _write_all(fd, record)
             os.fsync(fd)
-            self._journal_ino = os.fstat(fd).st_ino
+            ino = os.fstat(fd).st_ino
+            if new:
+                fsync_dir(self.path.parent)
+        except OSError as e:
+            with contextlib.suppress(OSError):  # back to the last good end: no journal, if new
+                if new:
+                    os.unlink(self.journal_path)
+                elif fd >= 0:
+                    os.ftruncate(fd, pos)
+            raise WriteFailed(f"could not write to {self.journal_path}: {e.strerror or e}; "
+                              "nothing was saved") from None
         finally:
-            os.close(fd)
-        if new:
-            fsync_dir(self.path.parent)
-        self._journal_pos += len(record)
-        self._journal_seen = self._journal_pos
+            if fd >= 0:
+                os.close(fd)
+        self._journal_ino = ino
+        self._journal_pos = self._journal_seen = pos + len(record)
+        self._torn = self._journal_stale = False
+
+    def _compact_if_big(self) -> None:
+        """Fold the journal in once it outgrows the main file; a failure keeps the journal."""
         main_size = self._main_sig[2] if self._main_sig else 0
-        if self._journal_pos > max(main_size, COMPACT_MIN_BYTES):
-            self.compact()
+        if self._journal_pos <= max(main_size, COMPACT_MIN_BYTES):
+            return
+        try:
+            self._fold()
+        except (OSError, StoreError) as e:  # the change itself is saved: only say so
+            why = e.strerror if isinstance(e, OSError) else str(e)
+            self.warnings.append(f"{self.path}: could not compact ({why}); every change "
+                                 f"stays in {self.journal_path.name}")
 
     def write(self, data: Mapping[str, Any]) -> None:
         """Replace the whole database (TinyDB's interface; used by drop_tables)."""
         with self.transaction():
-            self._tables = {k: dict(v) for k, v in data.items()}
-            self.compact()
+            self._tables = {k: dict(v) for k, v in data.items() if k != STORAGE_TABLE}
+            self._compact_locked()
 
     def compact(self) -> None:
         """Fold the journal into the main file atomically, then remove the journal."""
-        with self._locked(fcntl.LOCK_EX):
-            if self._depth == 1:
-                self._catch_up()
-            atomic_write(self.path, json.dumps(self._tables, ensure_ascii=False).encode())
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(self.journal_path)
-            fsync_dir(self.path.parent)
-            self._main_sig = _signature(self.path)
-            self._journal_pos = self._journal_seen = 0
-            self._journal_ino = None
-            self._torn = False
+        with self._writing():
+            self._compact_locked()
+
+    def _compact_locked(self) -> None:
+        try:
+            self._fold()
+        except OSError as e:
+            self._failed = True
+            raise WriteFailed(f"could not write to {self.path}: {e.strerror or e}; nothing was "
+                              "saved") from None
+
+    def _fold(self) -> None:
+        """Write memory as the main file under a new generation; the journal is then stale."""
+        generation = uuid.uuid4().hex
+        previous = self._generation or (LEGACY if self._legacy else None)
+        atomic_write(self.path, _dump(self._tables, generation, previous))
+        # Not fsync'd: a journal that survives a crash here names ``previous``: it is ignored.
+        with contextlib.suppress(OSError):
+            os.unlink(self.journal_path)
+        self._generation, self._previous, self._legacy = generation, previous, False
+        self._main_sig = _signature(self.path)
+        self._journal_pos = self._journal_seen = 0
+        self._journal_ino = None
+        self._torn = self._journal_stale = False
+        self._pending = {}
+        self._sweep_temps()
 
     def close(self) -> None:
         """A clean close: compact if there is a journal, so one JSON file remains."""
-        if self.journal_path.exists():
+        if not self.readonly and os.path.lexists(self.journal_path):
             self.compact()
+
+
+def repair(path: str | os.PathLike[str]) -> RepairReport:
+    """Salvage a damaged journal: keep a copy, apply every good record in order, compact.
+
+    A healthy store (or one whose journal was already folded in) is left as it
+    is. A journal that belongs to another main file has nothing applied: it is
+    copied aside and removed. A journal whose header is unreadable gives what
+    it holds (the copy keeps the original).
+    """
+    storage = JournalStorage._unloaded(Path(path))
+    with storage._locked(fcntl.LOCK_EX):
+        storage._load_main()
+        try:
+            fd = open_own(storage.journal_path, os.O_RDONLY)
+        except FileNotFoundError:
+            return RepairReport(0, [], None)
+        with os.fdopen(fd, "rb") as f:
+            buf = f.read()
+        found, lost = _salvage(buf)
+        try:
+            belongs = not found or found[0][0] != 0 or storage._owns(found[0][1])
+        except StoreError:
+            found, lost = [], [(0, len(buf))]
+            belongs = True
+        if not belongs:
+            return RepairReport(0, [], None)  # folded in already: the next writer removes it
+        changes = [rec for _, rec in found if "c" in rec]
+        if not lost:
+            return RepairReport(len(changes), [], None)
+        storage._refuse_readonly_main()
+        copy = _keep_copy(storage.journal_path, buf)
+        for rec in changes:
+            storage._apply(rec)
+        storage._compact_locked()
+    return RepairReport(len(changes), lost, copy)
+
+
+def _keep_copy(journal: Path, buf: bytes) -> Path:
+    """Write ``buf`` beside ``journal`` as ``<journal>.damaged-<time>`` (0600) and return it."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    copy = journal.with_name(f"{journal.name}.damaged-{stamp}")
+    n = 1
+    while os.path.lexists(copy):
+        copy = journal.with_name(f"{journal.name}.damaged-{stamp}-{n}")
+        n += 1
+    try:
+        atomic_write(copy, buf)
+    except OSError as e:
+        raise WriteFailed(f"could not write to {copy}: {e.strerror or e}; nothing was "
+                          "repaired") from None
+    return copy
 
 
 class TrackedTable(MutableMapping[int, Any]):
@@ -431,23 +957,22 @@ class PlantermTable(Table):
 
     Stock ``Table._update_table`` converts every document id of the table to
     int and back on each write, so a write costs O(table). Here the updater
-    runs on a ``TrackedTable`` view of the live dict under the storage's
-    transaction, and only the documents it touched are journalled.
+    runs on a ``TrackedTable`` view of the live dict inside the storage's
+    transaction, and only the documents it touched are journalled, with
+    everything else the outermost transaction changed.
     """
 
     _storage: JournalStorage
 
     def _update_table(self, updater: Any) -> None:
         storage = self._storage
-        with storage.transaction() as tables:
-            view = TrackedTable(tables.setdefault(self.name, {}))
-            try:
+        try:
+            with storage.transaction() as tables:
+                view = TrackedTable(tables.setdefault(self.name, {}))
                 updater(view)
-            except BaseException:
-                storage.reload()  # the memory may be half-changed: go back to the disk
-                raise
-            storage.commit(self.name, view.touched)
-        self.clear_cache()
+                storage.touch(self.name, view.touched)
+        finally:
+            self.clear_cache()  # a failure reloaded the tables: no cached result holds
 
     def _get_next_id(self) -> int:
         return self._storage.next_id(self.name)
