@@ -7,12 +7,14 @@ import shutil
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import pytest
 from tinydb import TinyDB
 
 from planterm.model import FLOW, Account, Category, Event, Post, Status, parse_iso
+from planterm.store import SCHEMA
 
 DEMO = Path(__file__).parents[1] / "data" / "demo.json"
 PARIS = ZoneInfo("Europe/Paris")
@@ -37,7 +39,7 @@ def anchor(demo: dict[str, dict[str, dict[str, Any]]]) -> date:
 
 def test_meta_anchor_is_a_monday(demo: dict[str, dict[str, dict[str, Any]]]) -> None:
     assert demo["meta"]["1"]["app"] == "planterm"
-    assert demo["meta"]["1"]["schema"] == 1
+    assert demo["meta"]["1"]["schema"] == SCHEMA
     assert anchor(demo).weekday() == 0
 
 
@@ -51,6 +53,15 @@ def test_table_sizes(demo: dict[str, dict[str, dict[str, Any]]]) -> None:
     assert {a["network"] for a in demo["accounts"].values()} >= {
         "instagram", "facebook", "x", "mastodon", "bluesky", "threads", "linkedin", "youtube",
         "tiktok"}
+
+
+def test_every_post_and_event_has_its_own_uid_and_ids_are_not_given_twice(
+    demo: dict[str, dict[str, dict[str, Any]]]
+) -> None:
+    uids = [d["uid"] for table in ("posts", "events") for d in demo[table].values()]
+    assert len(set(uids)) == len(uids) and all(UUID(u).version == 4 for u in uids)
+    assert demo["meta"]["1"]["next_ids"] == {"posts": len(demo["posts"]) + 1,
+                                             "events": len(demo["events"]) + 1}
 
 
 def test_document_ids_are_tinydb_keys(demo: dict[str, dict[str, dict[str, Any]]]) -> None:

@@ -121,3 +121,31 @@ def test_a_change_to_a_post_changed_elsewhere_is_refused(store: Store, tmp_path:
         history.apply(post, None)
     assert store.get_post(post.id or 0).title == "Their title"  # type: ignore[union-attr]
     assert not history.can_undo
+
+
+def test_an_undo_refused_because_the_post_was_deleted_elsewhere_says_so(
+    store: Store, tmp_path: Path, history: History
+) -> None:
+    post = store.add_post(Post(title="Teaser"))
+    history.apply(post, replace(post, status=Status.DRAFT))
+    other = Store(tmp_path / "plan.json")
+    other.replace_post(other.get_post(post.id or 0), None)
+    with pytest.raises(HistoryError, match=r"^cannot undo: 'Teaser' was deleted elsewhere, by "
+                                           r"another planterm or a script; left as it is$"):
+        history.undo()
+    assert store.get_post(post.id or 0) is None
+
+
+def test_undo_of_a_delete_survives_another_process_adding_after_a_compaction(
+    store: Store, tmp_path: Path, history: History
+) -> None:
+    store.add_post(Post(title="First"))
+    last = store.add_post(Post(title="Last"))
+    history.apply(last, None)
+    other = Store(tmp_path / "plan.json")
+    other.compact()
+    added = other.add_post(Post(title="Theirs"))
+    assert added.id != last.id
+    undone = history.undo()
+    assert undone is not None and undone.post == last
+    assert store.get_post(last.id or 0) == last and store.get_post(added.id or 0) == added

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from planterm.model import (
+    POST,
     Category,
     Event,
     ModelError,
@@ -14,47 +15,88 @@ from planterm.model import (
     Status,
     TransitionError,
     check_transition,
+    iso,
     next_status,
+    parse_iso,
     previous_status,
     with_status,
 )
 
 WHEN = datetime(2026, 12, 3, 18, 0, tzinfo=UTC)
+UID = "0f8fad5b-d9cb-469f-a165-70867728950e"
 
 
 def test_post_round_trip() -> None:
     post = Post(title="Vernissage", body="Ce soir", channels=["instagram"], status=Status.DRAFT,
                 scheduled=WHEN, objectives=["visites"], themes=["prehistoire"], event=3,
-                hashtags=["#musee"], flags=["restes-humains"], checklist={"relu": True})
+                hashtags=["#musee"], flags=["restes-humains"], checklist={"relu": True},
+                uid=UID)
     doc = post.to_doc()
-    assert doc["scheduled"] == "2026-12-03T18:00:00Z"
+    assert doc["scheduled"] == "2026-12-03T18:00:00Z" and doc["uid"] == UID
     back = Post.from_doc(doc, 7)
     assert back.to_doc() == doc
-    assert (back.id, back.scheduled, back.status) == (7, WHEN, Status.DRAFT)
+    assert (back.id, back.scheduled, back.status, back.uid) == (7, WHEN, Status.DRAFT, UID)
 
 
 def test_event_round_trip() -> None:
-    event = Event(title="Visite", start=WHEN, rrule="FREQ=WEEKLY;BYDAY=SA", exdates=[WHEN])
+    event = Event(title="Visite", start=WHEN, rrule="FREQ=WEEKLY;BYDAY=SA", exdates=[WHEN],
+                  uid=UID)
     assert Event.from_doc(event.to_doc(), 2).to_doc() == event.to_doc()
 
 
+def test_times_are_zero_padded_and_read_back() -> None:
+    far = datetime(1, 1, 1, 10, 0, tzinfo=UTC)
+    assert iso(far) == "0001-01-01T10:00:00Z"
+    assert parse_iso(iso(far), "on") == far
+    assert iso(datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)) == "9999-12-31T23:59:59Z"
+    with pytest.raises(ModelError, match="out of range"):
+        iso(datetime(1, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=5))))
+
+
+def good(**fields: object) -> dict[str, object]:
+    """A stored post document with ``fields`` changed."""
+    return {**Post(title="x", uid=UID).to_doc(), **fields}
+
+
 @pytest.mark.parametrize(
-    ("doc", "field"),
+    ("doc", "field", "says"),
     [
-        ({"title": ""}, "title"),
-        ({"title": "x", "status": "done"}, "status"),
-        ({"title": "x", "scheduled": "demain"}, "scheduled"),
-        ({"title": "x", "scheduled": "2026-12-03T18:00:00"}, "scheduled"),
-        ({"title": "x", "channels": "ig"}, "channels"),
-        ({"title": "x", "event": "3"}, "event"),
-        ({"title": "x", "variants": ["x"]}, "variants"),
+        (good(title=""), "title", "must not be empty"),
+        (good(status="done"), "status", "'done' is not a status"),
+        (good(status=["idea"]), "status", "['idea'] is not a status"),
+        (good(scheduled="demain"), "scheduled", "'demain' is not an ISO 8601 time"),
+        (good(scheduled="2026-12-03T18:00:00"), "scheduled", "has no time zone"),
+        (good(scheduled="1-01-01T10:00:00Z"), "scheduled", "is not an ISO 8601 time"),
+        (good(scheduled="0001-01-01T00:30:00+05:00"), "scheduled", "is out of range"),
+        (good(channels="ig"), "channels", "expected a list of text"),
+        (good(channels=["ig", 3]), "channels", "expected a list of text"),
+        (good(event="3"), "event", "expected a whole number"),
+        (good(event=True), "event", "expected a whole number"),
+        (good(variants=["x"]), "variants", "expected a table of text"),
+        (good(checklist={"relu": "yes"}), "checklist", "expected a table of true or false"),
+        (good(live="no"), "live", "expected true or false"),
+        (good(created=None), "created", "must not be empty"),
+        (good(extra=1), "extra", "not a field of this table"),
+        ({k: v for k, v in good().items() if k != "uid"}, "uid", "missing"),
     ],
 )
-def test_bad_post_documents_name_the_field(doc: dict, field: str) -> None:
+def test_bad_post_documents_name_the_field(doc: dict, field: str, says: str) -> None:
+    assert POST.problem(doc) is not None
     with pytest.raises(ModelError) as err:
         Post.from_doc(doc)
     assert err.value.field == field
+    assert says in err.value.problem
     assert str(err.value).startswith(f"{field}: ")
+
+
+def test_a_deeply_nested_value_is_refused_in_one_short_line() -> None:
+    deep: object = "x"
+    for _ in range(500):
+        deep = {"x": deep}
+    with pytest.raises(ModelError) as err:
+        Post.from_doc(good(variants=deep))
+    assert err.value.field == "variants"
+    assert len(str(err.value)) < 120 and "\n" not in str(err.value)
 
 
 @pytest.mark.parametrize(
@@ -75,7 +117,7 @@ def test_bad_categories_name_the_field(doc: dict, field: str) -> None:
 
 def test_event_needs_a_start() -> None:
     with pytest.raises(ModelError, match="start"):
-        Event.from_doc({"title": "x"})
+        Event.from_doc({"title": "x", "uid": UID})
 
 
 @pytest.mark.parametrize(

@@ -33,10 +33,11 @@ def store(tmp_path: Path) -> Store:
 
 def test_new_store_is_private_and_versioned(tmp_path: Path) -> None:
     path = tmp_path / "new" / "plan.json"
-    Store(path).close()
+    Store(path).compact()  # a new store is written by its first write
     assert os.stat(path.parent).st_mode & 0o777 == 0o700
     assert os.stat(path).st_mode & 0o777 == 0o600
-    assert json.loads(path.read_text())["meta"]["1"] == {"app": "planterm", "schema": SCHEMA}
+    assert json.loads(path.read_text())["meta"]["1"] == {
+        "app": "planterm", "schema": SCHEMA, "next_ids": {"posts": 1, "events": 1}}
 
 
 def test_crud_round_trip(store: Store) -> None:
@@ -45,11 +46,11 @@ def test_crud_round_trip(store: Store) -> None:
     assert post.id == 1
     assert store.get_post(1) == post
     changed = store.update_post(replace(post, title="Teaser 2"))
-    assert store.get_post(1).title == changed.title == "Teaser 2"
-    gone = store.delete_post(1)
+    assert store.get_post(1) == changed and changed.title == "Teaser 2"
+    assert store.replace_post(changed, None) is None
     assert store.get_post(1) is None
-    store.put_post(gone)  # undo of a delete keeps the id
-    assert store.get_post(1).title == "Teaser 2"
+    store.replace_post(None, changed)  # undo of a delete keeps the id and the uid
+    assert store.get_post(1) == changed and changed.uid == post.uid
 
 
 @pytest.mark.parametrize(
@@ -131,16 +132,23 @@ def test_backups_keep_the_last_n(tmp_path: Path) -> None:
 
 def test_check_reports_problems_without_changing_anything(tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
-    Store(path).close()
+    store = Store(path)
+    ghost = store.add_post(Post(title="x"))
+    store.add_post(Post(title="y"))
+    store.close()
     data = json.loads(path.read_text())
-    data["posts"] = {"1": {"title": "x", "themes": ["ghost"], "event": 4},
-                     "2": {"title": "y", "scheduled": "tomorrow"}}
+    data["posts"]["1"].update(themes=["ghost"], event=4)
+    data["posts"]["2"]["scheduled"] = "tomorrow"
+    data["posts"]["3"] = {**data["posts"]["1"], "title": "copy"}
     path.write_text(json.dumps(data))
     before = path.read_bytes()
-    problems = [str(p) for p in Store(path).check()]
-    assert problems == ["post 1: themes: unknown theme 'ghost'",
+    problems = [str(p) for p in Store(path, readonly=True, lenient=True).check()]
+    assert problems == ["posts 2: field scheduled: 'tomorrow' is not an ISO 8601 time",
+                        f"post 3: uid: {ghost.uid} is post 1's too",
+                        "post 1: themes: unknown theme 'ghost'",
                         "post 1: event: no event with id 4",
-                        "post 2: scheduled: 'tomorrow' is not an ISO 8601 time"]
+                        "post 3: themes: unknown theme 'ghost'",
+                        "post 3: event: no event with id 4"]
     assert path.read_bytes() == before
 
 
@@ -156,3 +164,13 @@ def test_demo_current_week_is_full_whatever_the_day(tmp_path: Path) -> None:
         opening = next(e for e in store.events() if e.kind == "opening" and start <= e.start < end)
         assert opening.start.astimezone(PARIS).strftime("%H:%M") == "18:30"
         assert store.check() == []
+
+
+def test_a_new_store_is_created_by_its_first_write_not_by_opening(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "plan.json"
+    store = Store(path)
+    assert store.post_count() == 0
+    store.close()
+    assert not (tmp_path / "new").exists()
+    Store(path).add_post(Post(title="premier"))
+    assert json.loads(path.read_text())["meta"]["1"]["schema"] == SCHEMA

@@ -52,9 +52,11 @@ def test_shift_of_an_unscheduled_post_is_refused() -> None:
 
 def test_duplicate_is_a_new_unreviewed_copy() -> None:
     post = Post(title="A", status=Status.PUBLISHED, id=7, link="https://x", live=True,
-                checklist={"sources": True}, channels=["x"])
+                checklist={"sources": True}, channels=["x"],
+                uid="0f8fad5b-d9cb-469f-a165-70867728950e")
     copy = duplicate(post)
-    assert (copy.id, copy.status, copy.link, copy.live) == (None, Status.DRAFT, "", False)
+    assert (copy.id, copy.uid) == (None, "")  # another post: the store gives it its own
+    assert (copy.status, copy.link, copy.live) == (Status.DRAFT, "", False)
     assert copy.checklist == {"sources": False} and copy.title == "A"
     copy.channels.append("facebook")
     assert post.channels == ["x"]

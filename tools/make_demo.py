@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 import string
+import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -618,11 +619,17 @@ def build() -> dict[str, dict[str, dict[str, object]]]:
     def table(docs: list[dict[str, object]]) -> dict[str, dict[str, object]]:
         return {str(i): doc for i, doc in enumerate(docs, 1)}
 
+    uids = random.Random(f"{SEED} uids")  # its own draws: the plan stays what it was
+    for item in (*events, *posts):
+        item.uid = str(uuid.UUID(int=uids.getrandbits(128), version=4))
+    marks = {"posts": len(posts) + 1, "events": len(events) + 1}
+
     def cats(rows: list[tuple], per_month: bool) -> dict[str, dict[str, object]]:
         return table([Category(r[0], r[1], r[2], r[3], r[4], r[5] if per_month else None)
                       .to_doc() for r in rows])
 
-    return {"meta": table([{"app": "planterm", "schema": 1, "demo_anchor": ANCHOR.isoformat()}]),
+    return {"meta": table([{"app": "planterm", "schema": 2, "next_ids": marks,
+                            "demo_anchor": ANCHOR.isoformat()}]),
             "objectives": cats(OBJECTIVES, True), "themes": cats(THEMES, False),
             "accounts": table([Account(n, h).to_doc() for n, h in ACCOUNTS.items()]),
             "events": table([e.to_doc() for e in events]),

@@ -2,24 +2,25 @@
 
 A change is a pair (before, after): a new post has no ``before``, a deleted one no
 ``after``. ``History.apply`` writes a change and remembers it; ``undo`` writes the
-``before`` back (a deleted post comes back under its own id, with ``Store.put_post``)
-and ``redo`` writes the ``after`` again. Each returns an ``Outcome`` saying what was
-done, in words, and the post as it now is, so that the planner can select it.
+``before`` back (a deleted post comes back under its own id and uid) and ``redo``
+writes the ``after`` again. Each returns an ``Outcome`` saying what was done, in words,
+and the post as it now is, so that the planner can select it.
 
 Another process may change the same post meanwhile (a second SSH session, a script).
-An undo or redo first checks that the post is still exactly what this session left;
-if not, it refuses with ``HistoryError`` instead of silently overwriting the other's
-write, and drops that change from the list.
+Every write is a compare-and-set (``Store.replace_post``): it happens only if the store
+still holds exactly the post this session read or left, checked and written under one
+lock. If not, ``HistoryError`` says what happened to it instead of silently overwriting
+the other's write, and an undo or redo drops that change from the list.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from planterm.agenda import local_text
 from planterm.config import Settings
-from planterm.model import Post
-from planterm.store import Store
+from planterm.model import Post, utcnow
+from planterm.store import ChangedElsewhere, Store
 
 TITLE_WIDTH = 40
 """Longest title quoted in a message, so that a notification stays one line or two."""
@@ -73,13 +74,6 @@ def describe(change: Change, settings: Settings) -> str:
     return f"edited {_quote(after)}"
 
 
-def _same(stored: Post | None, expected: Post | None) -> bool:
-    """Whether the stored post is exactly what this session left (ids and content)."""
-    if stored is None or expected is None:
-        return stored is expected
-    return stored.id == expected.id and stored.to_doc() == expected.to_doc()
-
-
 class History:
     """The session's changes to posts, with undo and redo."""
 
@@ -102,22 +96,19 @@ class History:
     def apply(self, before: Post | None, after: Post | None) -> Outcome:
         """Write a new change through the store (validated) and remember it.
 
-        ``before`` is the stored post (None to add ``after``); ``after`` is what it
-        becomes (None to delete it). A new change forgets what was undone. A ``before``
-        that is no longer what the store holds (another process changed it since it was
-        read) is refused with ``HistoryError``: the other's write is not overwritten.
+        ``before`` is the post as read (None to add ``after``); ``after`` is what it
+        becomes (None to delete it), with ``updated`` set now. A new change forgets what
+        was undone. A ``before`` that is no longer what the store holds (another process
+        changed it since it was read) is refused with ``HistoryError``: the other's write
+        is not overwritten.
         """
-        if before is not None and before.id is not None:
-            self._check(before.id, before, "save")
-        if after is None:
-            if before is None or before.id is None:
-                raise ValueError("a deletion needs a stored post")
-            stored = None
-            before = self.store.delete_post(before.id)
-        elif before is None:
-            stored = self.store.add_post(after)
+        if before is None:
+            if after is None:
+                raise ValueError("a change needs a post on at least one side")
+            stored: Post | None = self.store.add_post(after)
         else:
-            stored = self.store.update_post(after)
+            target = None if after is None else replace(after, updated=utcnow())
+            stored = self._write(before, target, "delete" if after is None else "save")
         change = Change(before, stored)
         self._done.append(change)
         self._undone.clear()
@@ -141,21 +132,13 @@ class History:
         self._done.append(change)
         return Outcome(f"redid: {describe(change, self.settings)}", change.after, change.before)
 
-    def _check(self, post_id: int, expected: Post | None, verb: str) -> None:
-        """``HistoryError`` unless the store holds exactly ``expected`` under ``post_id``."""
-        self.store.refresh()  # a stat when no one else wrote; otherwise take their writes in
-        if not _same(self.store.get_post(post_id), expected):
-            shown = expected or self.store.get_post(post_id)
-            what = _quote(shown) if shown else f"post {post_id}"
-            raise HistoryError(f"cannot {verb}: {what} was changed elsewhere since "
-                               "(another planterm or a script); left as it is")
-
-    def _write(self, expected: Post | None, target: Post | None, verb: str) -> None:
-        """Replace ``expected`` (as stored now) by ``target``, exactly, under the same id."""
-        post = expected or target
-        assert post is not None and post.id is not None
-        self._check(post.id, expected, verb)
-        if target is None:
-            self.store.delete_post(post.id)
-        else:
-            self.store.put_post(target)
+    def _write(self, expected: Post | None, target: Post | None, verb: str) -> Post | None:
+        """Replace ``expected`` by ``target`` under the same id, if the store still holds
+        exactly ``expected``; the post as now stored."""
+        try:
+            return self.store.replace_post(expected, target)
+        except ChangedElsewhere as e:
+            post = expected or target
+            assert post is not None
+            raise HistoryError(f"cannot {verb}: {_quote(post)} {e.what}, by another planterm "
+                               "or a script; left as it is") from None

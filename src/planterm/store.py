@@ -4,17 +4,25 @@ TinyDB documents are converted to and from the model's dataclasses here and
 nowhere else. The file is checked on open: a file that is not a planterm
 store, or one written by a newer planterm, is refused untouched; an older one
 (including a plain TinyDB file with planterm's tables and no metadata) is
-migrated after a backup.
+migrated after a backup (a read-only store is upgraded in memory only). Every
+document is then checked against its table's shape (``model.Shape``): a bad one
+refuses the store with one line, unless it is opened ``lenient`` for ``check``.
+
+Every write is one storage transaction: a change and the high-water mark of ids
+land together, and a replace compares and writes under the same exclusive lock,
+so another process's write is never silently overwritten.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from tinydb import TinyDB
 from tinydb.queries import QueryLike
@@ -22,16 +30,77 @@ from tinydb.table import Document, Table
 
 from planterm import backups
 from planterm.channels import networks
-from planterm.model import Account, Category, Event, ModelError, Post, Status, iso, utcnow
-from planterm.storage import JournalStorage, PlantermTable, StoreError, make_private_dirs
+from planterm.model import (
+    ACCOUNT,
+    CATEGORY,
+    EVENT,
+    META,
+    POST,
+    Account,
+    Category,
+    Event,
+    ModelError,
+    Post,
+    Shape,
+    Status,
+    iso,
+    new_uid,
+    utcnow,
+)
+from planterm.storage import (
+    STORAGE_TABLE,
+    JournalStorage,
+    PlantermTable,
+    StoreError,
+)
 
-SCHEMA = 1
+SCHEMA = 2
 TABLES = ("meta", "objectives", "themes", "accounts", "events", "posts")
-"""Every table a planterm store may hold (plus TinyDB's empty ``_default``)."""
+"""Every table of planterm's own (TinyDB's empty ``_default`` and the storage's table aside)."""
+SHAPES: dict[str, Shape] = {"meta": META, "objectives": CATEGORY, "themes": CATEGORY,
+                            "accounts": ACCOUNT, "events": EVENT, "posts": POST}
+"""What the documents of each table must look like."""
+NUMBERED = ("posts", "events")
+"""Tables whose ids are never given twice: ``meta["1"]["next_ids"]`` keeps their high-water mark."""
 
 
 class _DB(TinyDB):
     table_class = PlantermTable
+
+
+class StoreMissing(StoreError):
+    """No store at the path, and the caller did not ask to create one."""
+
+
+@dataclass(frozen=True, slots=True)
+class BadDocument:
+    """A stored document that does not fit its table's shape: where, and what is wrong."""
+
+    table: str
+    doc_id: str
+    field: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"table {self.table}, document {self.doc_id}, field {self.field}: {self.problem}"
+
+
+class BadDocuments(StoreError):
+    """Documents that planterm cannot read: the first one named, and how many more."""
+
+    def __init__(self, path: Path, bad: list[BadDocument]) -> None:
+        more = f" (and {len(bad) - 1} more; 'planterm check' lists them)" if len(bad) > 1 else ""
+        super().__init__(f"{path}: {bad[0]}{more}")
+        self.bad = bad
+
+
+class ChangedElsewhere(StoreError):
+    """A replace refused because the stored document is no longer the one expected."""
+
+    def __init__(self, label: str, what: str) -> None:
+        super().__init__(f"{label} {what}, by another planterm or a script; nothing was written")
+        self.what = what
+        """What happened to it: ``was changed elsewhere (title, status)``, ``was deleted…``."""
 
 
 @dataclass(slots=True)
@@ -107,7 +176,7 @@ class OpenReport:
 
 def _schema_of(tables: dict[str, Any], path: Path) -> int:
     """The schema version of raw tables; ``StoreError`` if not a planterm store."""
-    unknown = sorted(set(tables) - set(TABLES) - {"_default"})
+    unknown = sorted(set(tables) - set(TABLES) - {STORAGE_TABLE, "_default"})
     if unknown or tables.get("_default"):
         what = ", ".join(unknown) or "_default"
         raise StoreError(f"{path} is not a planterm store (unexpected tables: {what})")
@@ -125,62 +194,155 @@ def _schema_of(tables: dict[str, Any], path: Path) -> int:
     return schema
 
 
+def _migration_uid(table: str, doc_id: str, doc: dict[str, Any]) -> str:
+    """A uuid4-shaped uid drawn from the document itself, so that a store read (and so
+    upgraded in memory) before it is migrated on disk shows the uids it will keep."""
+    seed = json.dumps([table, doc_id, doc], sort_keys=True, ensure_ascii=False).encode()
+    return str(uuid.UUID(bytes=hashlib.sha256(seed).digest()[:16], version=4))
+
+
+def _give_uids(tables: dict[str, Any]) -> None:
+    """Schema 1 to 2: uids, stored creation times, and the high-water mark of ids."""
+    now = iso(utcnow())
+    for table in NUMBERED:
+        for doc_id, doc in tables.get(table, {}).items():
+            if "uid" not in doc:
+                doc["uid"] = _migration_uid(table, doc_id, doc)
+    for doc in tables.get("posts", {}).values():
+        # once read back as "now" when missing, which changed at every read
+        doc["created"] = doc.get("created") or doc.get("updated") or now
+        doc["updated"] = doc.get("updated") or doc["created"]
+    marks = {table: max((int(i) for i in tables.get(table, {})), default=0) + 1
+             for table in NUMBERED}
+    tables.setdefault("meta", {}).setdefault("1", {})["next_ids"] = marks
+
+
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], None]] = {
     0: lambda tables: None,  # a plain TinyDB file with planterm's tables: adopt it as is
+    1: _give_uids,
 }
 """Step ``n`` turns raw tables of schema ``n`` into schema ``n + 1``, in place."""
+
+
+def _upgrade(tables: dict[str, Any], schema: int) -> None:
+    """Bring raw tables from ``schema`` to ``SCHEMA``, in place (memory only)."""
+    for step in range(schema, SCHEMA):
+        MIGRATIONS[step](tables)
+    tables.setdefault("meta", {}).setdefault("1", {}).update(app="planterm", schema=SCHEMA)
+
+
+def bad_documents(tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> list[BadDocument]:
+    """Every document that does not fit its table's shape, in table and id order."""
+    bad = []
+    for table, shape in SHAPES.items():
+        problem = shape.problem  # looked up once: this runs on every document at each start
+        for doc_id, doc in tables.get(table, {}).items():
+            found = problem(doc)
+            if found is not None:
+                bad.append(BadDocument(table, doc_id, *found))
+    return bad
+
+
+def _difference(expected: dict[str, Any] | None, current: dict[str, Any] | None) -> str | None:
+    """How ``current`` differs from ``expected``, in words; None when they are the same."""
+    if current == expected:
+        return None
+    if current is None:
+        return "was deleted elsewhere"
+    if expected is None:
+        return "exists again: it was put back elsewhere"
+    changed = [k for k in current.keys() | expected.keys() if current.get(k) != expected.get(k)]
+    return f"was changed elsewhere ({', '.join(sorted(changed))})"
 
 
 class Store:
     """The typed repository over one store file."""
 
-    def __init__(self, path: Path, *, keep_backups: int = 10, lock_timeout: float = 5.0) -> None:
-        self.path = Path(path)
+    def __init__(self, path: Path, *, keep_backups: int = 10, lock_timeout: float = 5.0,
+                 create: bool = True, readonly: bool = False, lenient: bool = False) -> None:
+        """Open the store at ``path``.
+
+        ``create=False``: ``StoreMissing`` when there is no store, and nothing is made.
+        ``readonly``: nothing is ever written, an older store is upgraded in memory only.
+        ``lenient``: open a store with bad documents anyway, for ``check`` to list them
+        (reading those documents otherwise raises ``ModelError``).
+        """
+        path = Path(path)
+        if not create and not path.exists():
+            raise StoreMissing(f"no store at {path}")
+        self.storage = JournalStorage(path, lock_timeout, readonly=readonly)
+        self.path = self.storage.path  # a link is resolved: backups go beside what is written
+        self.readonly = readonly
+        self._lenient = lenient
         self.keep_backups = keep_backups
-        self.report = OpenReport()
-        make_private_dirs(self.path.parent)
-        self.storage = JournalStorage(self.path, lock_timeout=lock_timeout)
-        self.report.warnings.extend(self.storage.warnings)
-        schema = _schema_of(self.storage.read(), self.path)
+        self.report = OpenReport(warnings=list(self.storage.warnings))
+        tables = self.storage.read()
+        schema = _schema_of(tables, self.path)
+        if schema < SCHEMA and not readonly and self.path.exists():
+            self._migrate()
+        elif schema < SCHEMA:  # read-only, or a new store: its first write creates the file
+            _upgrade(tables, schema)
+        self._refuse_bad()
         self.db = _DB(storage=lambda: self.storage)
         self._tables = {name: self.db.table(name, cache_size=0) for name in TABLES}
-        if schema < SCHEMA:
-            self._migrate(schema)
 
     # --- opening, migration, change detection ---------------------------
 
-    def _migrate(self, schema: int) -> None:
-        is_new = not self.path.exists()
+    def _refuse_bad(self) -> None:
+        """``BadDocuments`` if any document does not fit, unless opened ``lenient``."""
+        if not self._lenient:
+            bad = bad_documents(self.storage.read())
+            if bad:
+                raise BadDocuments(self.path, bad)
+
+    def _migrate(self) -> None:
         with self.storage.transaction() as tables:
             schema = _schema_of(tables, self.path)  # another process may have done it
             if schema == SCHEMA:
                 return
-            if not is_new:
-                self.report.backup = self.backup("migration")
-                self.report.migrated_from = schema
-            for step in range(schema, SCHEMA):
-                MIGRATIONS[step](tables)
-            tables["meta"] = {"1": {"app": "planterm", "schema": SCHEMA}}
+            before = self.storage.snapshot()
+            _upgrade(tables, schema)
+            # refused here, the memory goes back to the disk and nothing is written
+            self._refuse_bad()
+            self.report.backup = backups.take(self.path, "migration", self.keep_backups, before)
+            self.report.migrated_from = schema
             self.storage.compact()
 
     def backup(self, reason: str) -> Path:
         """Snapshot the whole store now (before a migration or a bulk change)."""
-        data = json.dumps(self.storage.read(), ensure_ascii=False).encode()
-        return backups.take(self.path, reason, self.keep_backups, data)
+        if self.readonly:
+            raise StoreError(f"{self.path} was opened read-only; no backup was taken")
+        return backups.take(self.path, reason, self.keep_backups, self.storage.snapshot())
 
     def daily_backup(self) -> Path | None:
-        """The once-a-day backup, taken on the first open of the day."""
-        if backups.taken_today(self.path):
+        """The once-a-day backup, taken on the first open of the day by a writer."""
+        if self.readonly or backups.taken_today(self.path):
             return None
         return self.backup("daily")
+
+    def daily_backup_before_writing(self) -> None:
+        """The once-a-day backup, taken just before this session's first write, so that a
+        command refused for its input writes nothing at all."""
+        self.storage.before_first_write = self.daily_backup
 
     def changed(self) -> bool:
         """Whether another process wrote since we last looked (a stat, no read)."""
         return self.storage.changed()
 
-    def refresh(self) -> bool:
-        """Apply other processes' writes; True if anything changed."""
-        changed = self.storage.refresh()
+    def refresh(self, wait: bool = True) -> bool:
+        """Apply other processes' writes; True if anything changed.
+
+        ``wait=False`` skips this turn (False) while another process holds the lock. A main
+        file read again (another process compacted, or someone edited it) is checked as on
+        opening; a ``StoreError`` then means the store must not be read any further.
+        """
+        before = self.storage.read()
+        changed = self.storage.refresh(wait)
+        tables = self.storage.read()
+        if tables is not before:  # a reload gives new tables; new journal records do not
+            # journal records come from planterm writers, which check what they write
+            _upgrade(tables, _schema_of(tables, self.path))  # an older main file, in memory
+            self._refuse_bad()
         new = [w for w in self.storage.warnings if w not in self.report.warnings]
         self.report.warnings.extend(new)
         return changed
@@ -192,6 +354,41 @@ class Store:
     def compact(self) -> None:
         """Fold the journal into the main file now."""
         self.storage.compact()
+
+    # --- writing, in one transaction each ----------------------------------
+
+    def _insert(self, table: str, docs: list[dict[str, Any]]) -> list[int]:
+        """Store new documents and raise the table's high-water mark, as one change."""
+        for doc in docs:
+            SHAPES[table].fit(doc)  # nothing enters that would refuse the store at next open
+        with self.storage.transaction():
+            ids = self._tables[table].insert_multiple(docs)
+            if table in NUMBERED:
+                meta = self._tables["meta"]
+                marks = dict(cast(Document, meta.get(doc_id=1)).get("next_ids") or {})
+                marks[table] = max([marks.get(table, 1), *(i + 1 for i in ids)])
+                meta.update({"next_ids": marks}, doc_ids=[1])
+        return ids
+
+    def _replace(self, table: str, doc_id: int, label: str, expected: dict[str, Any] | None,
+                 new: dict[str, Any] | None, normal: Callable[[Document], dict[str, Any]]
+                 ) -> None:
+        """Write ``new`` (None: delete) over document ``doc_id`` if it still is ``expected``
+        (None: absent), compared as ``normal`` reads it, under one lock; else
+        ``ChangedElsewhere`` naming the document as ``label``."""
+        if new is not None:
+            SHAPES[table].fit(new)
+        docs = self._tables[table]
+        with self.storage.transaction():  # caught up with every other writer first
+            stored = docs.get(doc_id=doc_id)
+            what = _difference(expected, None if stored is None else normal(stored))
+            if what is None and new is not None:
+                docs.upsert(Document(new, doc_id))
+            elif what is None and stored is not None:
+                docs.remove(doc_ids=[doc_id])
+        if what is not None:
+            # raised out here: an exception inside a transaction reloads the whole store
+            raise ChangedElsewhere(label, what)
 
     # --- posts -----------------------------------------------------------
 
@@ -219,47 +416,53 @@ class Store:
         return len(self._posts)
 
     def add_post(self, post: Post) -> Post:
-        """Store a new post (its id is given by the store) and return it with its id."""
-        self.check_post(post)
-        now = utcnow()
-        post = replace(post, id=None, created=now, updated=now)
-        new_id = self._posts.insert(post.to_doc())
-        return replace(post, id=new_id)
+        """Store a new post; the store gives its id and uid. Returns it as stored."""
+        return self.add_posts([post])[0]
 
     def add_posts(self, posts: Iterable[Post]) -> list[Post]:
-        """Store many new posts in one write."""
-        posts = list(posts)
+        """Store many new posts in one write, each with a new id and uid."""
+        now = utcnow()
+        posts = [replace(p, id=None, uid=new_uid(), created=now, updated=now) for p in posts]
         for post in posts:
             self.check_post(post)
-        ids = self._posts.insert_multiple([p.to_doc() for p in posts])
-        return [replace(p, id=i) for p, i in zip(posts, ids, strict=True)]
+        docs = [p.to_doc() for p in posts]
+        ids = self._insert("posts", docs)
+        return [Post.from_doc(d, i) for d, i in zip(docs, ids, strict=True)]
 
     def update_post(self, post: Post) -> Post:
-        """Write a changed post back; ``KeyError`` if it was deleted meanwhile."""
+        """Write a changed post over whatever is stored (its uid kept, ``updated`` set now);
+        ``KeyError`` if it was deleted meanwhile. ``replace_post`` refuses others' changes."""
         post_id = post.id
         if post_id is None:
             raise ValueError("update_post needs a stored post")
-        self.check_post(post)
-        post = replace(post, updated=utcnow())
-        if not self._posts.update(post.to_doc(), doc_ids=[post_id]):
-            raise KeyError(post_id)
-        return post
+        with self.storage.transaction():
+            current = self.get_post(post_id)
+            if current is None:
+                raise KeyError(post_id)
+            stored = self.replace_post(current, replace(post, updated=utcnow()))
+        assert stored is not None  # replace_post returns what it wrote
+        return stored
 
-    def put_post(self, post: Post) -> Post:
-        """Write a post under its own id, re-creating it if it was deleted (undo)."""
-        post_id = post.id
-        if post_id is None:
-            raise ValueError("put_post needs an id")
-        self._posts.upsert(Document(post.to_doc(), post_id))
-        return post
+    def replace_post(self, expected: Post | None, new: Post | None) -> Post | None:
+        """Write ``new`` over the stored post if it is still exactly ``expected``.
 
-    def delete_post(self, post_id: int) -> Post:
-        """Delete a post and return what it was (for undo); ``KeyError`` if absent."""
-        post = self.get_post(post_id)
-        if post is None:
-            raise KeyError(post_id)
-        self._posts.remove(doc_ids=[post_id])
-        return post
+        ``expected`` None: the post must not exist (undoing a delete puts it back under
+        its id and uid); ``new`` None: delete it. Compared and written under one lock:
+        ``ChangedElsewhere`` says what another process changed meanwhile. Returns the post
+        as stored (None after a delete). The uid of a stored post is kept.
+        """
+        post_id = _same_id(expected, new)
+        if new is not None:
+            if expected is not None:
+                new = replace(new, uid=expected.uid)
+            if not new.uid:
+                raise ValueError("replace_post writes a stored post (with a uid)")
+            self.check_post(new)
+        doc = None if new is None else new.to_doc()
+        self._replace("posts", post_id, f"post {post_id}",
+                      None if expected is None else expected.to_doc(), doc,
+                      lambda d: Post.from_doc(d, post_id).to_doc())
+        return None if doc is None else Post.from_doc(doc, post_id)
 
     def check_post(self, post: Post) -> None:
         """Raise ``ModelError`` naming the field if a post refers to unknown things."""
@@ -294,9 +497,23 @@ class Store:
         return sorted(found, key=lambda e: (e.start, e.id or 0))
 
     def add_event(self, event: Event) -> Event:
-        """Store a new event and return it with its id."""
-        new_id = self._tables["events"].insert(event.to_doc())
-        return replace(event, id=new_id)
+        """Store a new event; the store gives its id and uid. Returns it as stored."""
+        doc = replace(event, id=None, uid=new_uid()).to_doc()
+        (new_id,) = self._insert("events", [doc])
+        return Event.from_doc(doc, new_id)
+
+    def replace_event(self, expected: Event | None, new: Event | None) -> Event | None:
+        """``replace_post`` for events: written only if the stored event is ``expected``."""
+        event_id = _same_id(expected, new)
+        if new is not None and expected is not None:
+            new = replace(new, uid=expected.uid)
+        if new is not None and not new.uid:
+            raise ValueError("replace_event writes a stored event (with a uid)")
+        doc = None if new is None else new.to_doc()
+        self._replace("events", event_id, f"event {event_id}",
+                      None if expected is None else expected.to_doc(), doc,
+                      lambda d: Event.from_doc(d, event_id).to_doc())
+        return None if doc is None else Event.from_doc(doc, event_id)
 
     # --- objectives, themes, accounts --------------------------------------
 
@@ -313,11 +530,29 @@ class Store:
 
     def add_objective(self, objective: Category) -> None:
         """Store a new objective."""
-        self._tables["objectives"].insert(objective.to_doc())
+        self._insert("objectives", [objective.to_doc()])
 
     def add_theme(self, theme: Category) -> None:
         """Store a new theme."""
-        self._tables["themes"].insert(theme.to_doc())
+        self._insert("themes", [theme.to_doc()])
+
+    def update_objective(self, expected: Category, new: Category) -> None:
+        """Write ``new`` over the objective ``expected`` (same key) if it is unchanged."""
+        self._update_category("objectives", expected, new)
+
+    def update_theme(self, expected: Category, new: Category) -> None:
+        """Write ``new`` over the theme ``expected`` (same key) if it is unchanged."""
+        self._update_category("themes", expected, new)
+
+    def _update_category(self, table: str, expected: Category, new: Category) -> None:
+        if new.key != expected.key:
+            raise ModelError("key", f"stays {expected.key!r}: posts refer to it")
+        label = f"{table[:-1]} {expected.key!r}"
+        found = [d.doc_id for d in self._tables[table].all() if d.get("key") == expected.key]
+        if not found:
+            raise ChangedElsewhere(label, "was deleted elsewhere")
+        self._replace(table, found[0], label, expected.to_doc(), new.to_doc(),
+                      lambda d: Category.from_doc(d).to_doc())
 
     def accounts(self) -> list[Account]:
         """The institution's accounts, one per network."""
@@ -326,31 +561,27 @@ class Store:
     # --- check -------------------------------------------------------------
 
     def check(self) -> list[Problem]:
-        """Everything wrong in the store: unreadable documents, dangling references."""
-        problems: list[Problem] = []
-        cats: dict[str, set[str]] = {}
-        for table in ("objectives", "themes"):
-            cats[table] = set()
-            for doc in self._tables[table].all():
-                try:
-                    cats[table].add(Category.from_doc(doc).key)
-                except ModelError as e:
-                    problems.append(Problem(f"{table[:-1]} {doc.doc_id}", str(e)))
-        event_ids = set()
-        for doc in self._tables["events"].all():
-            try:
-                Event.from_doc(doc, doc.doc_id)
-                event_ids.add(doc.doc_id)
-            except ModelError as e:
-                problems.append(Problem(f"event {doc.doc_id}", str(e)))
+        """Everything wrong in the store: bad documents, dangling references, shared uids."""
+        tables = self.storage.read()
+        bad = bad_documents(tables)
+        problems = [Problem(f"{b.table} {b.doc_id}", f"field {b.field}: {b.problem}")
+                    for b in bad]
+        skip = {(b.table, b.doc_id) for b in bad}
+
+        def good(table: str) -> Iterable[tuple[str, dict[str, Any]]]:
+            return ((i, d) for i, d in tables.get(table, {}).items() if (table, i) not in skip)
+
+        cats = {t: {Category.from_doc(d).key for _, d in good(t)} for t in ("objectives", "themes")}
+        event_ids = {int(i) for i, _ in good("events")}
+        uids: dict[str, str] = {}
+        for table in NUMBERED:
+            for i, d in good(table):
+                where = f"{table[:-1]} {i}"
+                if uids.setdefault(d["uid"], where) != where:
+                    problems.append(Problem(where, f"uid: {d['uid']} is {uids[d['uid']]}'s too"))
         known = networks()
-        for doc in self._tables["posts"].all():
-            where = f"post {doc.doc_id}"
-            try:
-                post = Post.from_doc(doc, doc.doc_id)
-            except ModelError as e:
-                problems.append(Problem(where, str(e)))
-                continue
+        for i, d in good("posts"):
+            post, where = Post.from_doc(d, int(i)), f"post {i}"
             problems += [Problem(where, f"channels: unknown channel {c!r}")
                          for c in post.channels if c not in known]
             problems += [Problem(where, f"objectives: unknown objective {k!r}")
@@ -360,3 +591,16 @@ class Store:
             if post.event is not None and post.event not in event_ids:
                 problems.append(Problem(where, f"event: no event with id {post.event}"))
         return problems
+
+
+Model = TypeVar("Model", Post, Event)
+
+
+def _same_id(expected: Model | None, new: Model | None) -> int:
+    """The id both sides of a replace share; ``ValueError`` if they have none or differ."""
+    ids = {m.id for m in (expected, new) if m is not None}
+    if len(ids) != 1 or None in ids:
+        raise ValueError("a replace needs a stored document on at least one side, one id")
+    (doc_id,) = ids
+    assert doc_id is not None
+    return doc_id

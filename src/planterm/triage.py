@@ -36,12 +36,14 @@ def duplicate(post: Post) -> Post:
 
     An idea stays an idea; anything further along restarts at draft, because the copy
     has not been reviewed, approved or published yet. Its checklist is reset for the
-    same reason, and its published link and live mark are dropped.
+    same reason, and its published link and live mark are dropped. It is another post:
+    no id and no uid yet, the store gives it new ones when it is added.
     """
     status = Status.IDEA if post.status is Status.IDEA else Status.DRAFT
     return replace(
         post,
         id=None,
+        uid="",
         status=status,
         checklist=dict.fromkeys(post.checklist, False),
         link="",
