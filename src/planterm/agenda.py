@@ -1,7 +1,8 @@
 """The agenda as people read it: posts and event occurrences by day, in local time.
 
 Used by ``planterm week`` and ``planterm list``, and by the TUI for the
-lines it shows, so both say the same thing the same way.
+lines it shows, so both say the same thing the same way. Every line made here is
+``inert``: stored text in it is shown, never obeyed by the terminal.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from planterm import channels
 from planterm.config import Settings
 from planterm.dates import expand_rrule, period_label, weekday_abbr
 from planterm.model import Event, Post
+from planterm.text import inert
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +53,7 @@ def channel_abbrs(post: Post) -> str:
 
 
 def post_line(post: Post, settings: Settings, *, with_day: bool = True) -> str:
-    """One line for a post: time, status as sign and word, channels, title."""
+    """One line for a post: time, status as sign and word, channels, title (inert)."""
     if post.scheduled is None:
         when = "unscheduled"
     elif with_day:
@@ -60,8 +62,8 @@ def post_line(post: Post, settings: Settings, *, with_day: bool = True) -> str:
         when = f"{post.scheduled.astimezone(settings.tz):%H:%M}"
     flag = " ⚑" if post.flags else ""
     live = " (live)" if post.live else ""
-    return (f"{when}  {post.status.symbol} {post.status.value:<9}  "
-            f"{channel_abbrs(post) or '-'}  {post.title}{live}{flag}")
+    return inert(f"{when}  {post.status.symbol} {post.status.value:<9}  "
+                 f"{channel_abbrs(post) or '-'}  {post.title}{live}{flag}")
 
 
 def week_title(day: date, settings: Settings) -> str:
@@ -71,7 +73,10 @@ def week_title(day: date, settings: Settings) -> str:
 
 def render(title: str, posts: list[Post], events: list[Event], start: datetime | None,
            end: datetime | None, settings: Settings) -> str:
-    """The agenda as text: a heading, then each day with its events and posts."""
+    """The agenda as text: a heading, then each day with its events and posts.
+
+    Each line is made inert on its own, so a line break in a title is a mark, not a row.
+    """
     lines = [title, ""]
     by_day: dict[date | None, list[tuple[str, str]]] = defaultdict(list)
     if start and end:
@@ -93,4 +98,4 @@ def render(title: str, posts: list[Post], events: list[Event], start: datetime |
         lines.append(heading)
         entries = sorted(by_day[day], key=lambda entry: entry[0])
         lines.extend(f"  {hour:5}  {text}" for hour, text in entries)
-    return "\n".join(lines)
+    return "\n".join(map(inert, lines))

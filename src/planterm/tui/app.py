@@ -10,24 +10,32 @@ at once even on a large plan. Every write goes through the session's
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.worker import Worker, WorkerState
 
-from planterm.config import Settings
+from planterm.config import Settings, SettingsError, config_path
 from planterm.history import History, HistoryError, Outcome
 from planterm.model import ModelError, Post, utcnow
 from planterm.sessions import Marker, Session
-from planterm.storage import StoreError
-from planterm.store import Store
+from planterm.storage import StoreBusy, StoreError
+from planterm.store import BadDocuments, Store, StoreMissing
+from planterm.text import inert
 from planterm.tui.commands import PaneCommands
 from planterm.tui.keys import key_groups
 from planterm.tui.messages import PeriodShown, PlanChanged, WriteRequested
@@ -43,6 +51,16 @@ POLL_SECONDS = 0.5
 
 HEARTBEAT_SECONDS = 60.0
 """How often this session's marker is touched, so others know it is alive."""
+
+WRITE_LOCK_SECONDS = 0.25
+"""How long a write from the planner waits for another process's lock; past that the
+change waits in a queue and is retried, so keys never freeze behind a busy store."""
+
+RETRY_SECONDS = 1.0
+"""How often changes waiting for a busy store are tried again."""
+
+Pending = tuple[Post | None, Post | None, bool]
+"""A change waiting for a busy store: before, after, typed in the editor."""
 
 
 def _b(keys: str, action: str, description: str, id: str, tooltip: str,
@@ -78,7 +96,14 @@ class PlantermApp(App[None]):
         self.marker = Marker(store_path)
         self._undo_keys: tuple[bool, bool] | bool = False
         """Whether undo and redo applied when the footer was last drawn."""
-        self.title = store_path.name
+        self._pending: list[Pending] = []
+        self._busy = ""
+        """Who held the store's lock at the last busy write (``pid N on HOST``)."""
+        self._retry_timer: Timer | None = None
+        """Changes not written yet because another process held the store's lock."""
+        self._poll_error = ""
+        """The last error of the background poll, said once rather than every half second."""
+        self.title = inert(store_path.name)
         self.sub_title = "loading…"
 
     def compose(self) -> ComposeResult:
@@ -110,16 +135,66 @@ class PlantermApp(App[None]):
         self.open_store()
 
     @work(thread=True, exit_on_error=False, group="store")
-    def open_store(self) -> None:
-        """Open (and if needed migrate) the store away from the screen's thread."""
+    def open_store(self, create: bool = False) -> None:
+        """Open (and if needed migrate) the store away from the screen's thread.
+
+        A missing store is created only once the user has said yes, so that a mistyped
+        ``--store`` path creates nothing.
+        """
         try:
-            store = Store(self.store_path, keep_backups=self.settings.backups)
+            store = Store(self.store_path, keep_backups=self.settings.backups, create=create)
+            if create:
+                store.compact()  # the user said yes: the new, empty store is on disk now
             store.daily_backup()
             others = self.marker.open()
-        except (StoreError, OSError) as e:
-            self.call_from_thread(self.exit, return_code=1, message=f"planterm: {e}")
+        except StoreMissing:
+            self.call_from_thread(self._ask_create)
             return
+        except (StoreError, OSError) as e:
+            self.call_from_thread(self._refuse, e)
+            return
+        store.storage.lock_timeout = WRITE_LOCK_SECONDS
         self.call_from_thread(self._opened, store, others)
+
+    def _ask_create(self) -> None:
+        from planterm.tui.screens.confirm import ConfirmScreen
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.open_store(create=True)
+            else:
+                self._leave(f"no store at {self.store_path}")
+
+        self.push_screen(ConfirmScreen(f"There is no store at {self.store_path}. Create a new, "
+                                       "empty one there?", "Create"), answer)
+
+    def _refuse(self, error: BaseException) -> None:
+        """The store cannot be opened: leave with its one-line reason (exit code 1)."""
+        self._leave(str(error))
+
+    def _leave(self, why: str) -> None:
+        """Quit with exit code 1 and one line, printed as plain text (never as markup)."""
+        self.exit(return_code=1, message=Text(f"planterm: {inert(why)}"))
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification, the panes' included: plain, inert text (messages quote
+        stored titles, which must neither act on the terminal nor be read as markup)."""
+        super().notify(inert(message), title=inert(title), severity=severity, timeout=timeout,
+                       markup=False)
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        """No worker fails in silence: before the store is open, planterm leaves with the
+        reason; afterwards the reason is shown and the planner stays."""
+        error = event.worker.error
+        if event.state is not WorkerState.ERROR or error is None:
+            return
+        if self.store is None:
+            self._refuse(error)
+        else:
+            self.notify(f"{type(error).__name__}: {error}", title="error",
+                        severity="error")
 
     def _opened(self, store: Store, others: list[Session]) -> None:
         # The store's documents live as long as the session: taking them out of the
@@ -133,22 +208,58 @@ class PlantermApp(App[None]):
             self.notify(f"migrated from version {store.report.migrated_from}; backup in "
                         f"{store.report.backup}", title="store")
         for other in others:
-            self.notify(f"another planterm has this store open ({other.describe()}); its "
-                        "changes show up here, and neither overwrites the other's",
+            self.notify(f"another planterm has this store open ({other.describe()}); "
+                        "its changes show up here, and neither overwrites the other's",
                         title="shared store", severity="warning", timeout=15)
         self.set_interval(POLL_SECONDS, self._poll, name="poll store")
         self.set_interval(HEARTBEAT_SECONDS, self.marker.heartbeat, name="session heartbeat")
         self._announce(None)
 
+    async def action_quit(self) -> None:
+        """Quit; changes still waiting for a busy store are tried once more, and if the
+        store is still busy the user is asked before they are dropped."""
+        from planterm.tui.screens.confirm import ConfirmScreen
+
+        if self._pending:
+            self._retry()
+        if not self._pending:
+            self.exit()
+            return
+        n = len(self._pending)
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmScreen(f"{n} change{'s' * (n > 1)} could not be saved: the "
+                                       f"store is busy (held by {self._busy}). Quit and drop "
+                                       f"{'them' if n > 1 else 'it'}?", "Quit"), answer)
+
     def on_unmount(self) -> None:
         """Close the store cleanly: the journal is folded in, one JSON file remains."""
+        if self._retry_timer is not None:
+            self._retry_timer.stop()
         if self.store is not None:
             self.store.close()
             self.marker.close()
 
     def _poll(self) -> None:
-        """Show other processes' writes; only a stat unless something changed."""
-        if self.store is not None and self.store.changed() and self.store.refresh():
+        """Show other processes' writes; only a stat unless something changed. A store
+        that another process holds locked is skipped this turn, never waited for."""
+        if self.store is None or not self.store.changed():
+            return
+        try:
+            changed = self.store.refresh(wait=False)
+        except BadDocuments as e:  # written into the file by hand or by another program
+            self._leave(str(e))
+            return
+        except StoreError as e:
+            if str(e) != self._poll_error:
+                self._poll_error = str(e)
+                self.notify(str(e), title="store", severity="error")
+            return
+        self._poll_error = ""
+        if changed:
             self._announce(None)
 
     def _announce(self, focus: Post | None,
@@ -174,31 +285,68 @@ class PlantermApp(App[None]):
     def write(self, before: Post | None, after: Post | None, edited: bool = False) -> None:
         """Write a change through the history (undoable); problems become notifications.
 
-        When the post was changed elsewhere while it was ``edited`` in the editor, the
-        editor opens again on the stored version with the user's text still in it.
+        A change typed in the editor or quick add (``edited``) is never lost: when it is
+        refused (changed elsewhere, disk full, no permission) the editor opens again with
+        the user's text. A store held by another process keeps the change in a queue that
+        is retried every second, while the keys go on working.
         """
         if self.history is None or self.store is None:
             return
-        # a write first takes in what other processes wrote; if they did, panes re-read
-        alone = not self.store.changed()
+        if self._pending:  # behind changes already waiting, in the order they were made
+            self._pending.append((before, after, edited))
+            self._say_pending()
+            return
+        if not self._try(before, after, edited):
+            self._pending.append((before, after, edited))
+            self._say_pending()
+            self._retry_later()
+
+    def _retry_later(self) -> None:
+        self._retry_timer = self.set_timer(RETRY_SECONDS, self._retry, name="retry busy store")
+
+    def _try(self, before: Post | None, after: Post | None, edited: bool) -> bool:
+        """Write one change; False only when the store is busy (to be tried again)."""
+        assert self.history is not None and self.store is not None
+        alone = not self.store.changed()  # if others wrote, the panes read the plan again
         try:
             self._done(self.history.apply(before, after), alone)
+        except StoreBusy as e:
+            self._busy = e.holder
+            return False
         except (ModelError, StoreError, HistoryError) as e:
             self.notify(f"not saved: {e}", severity="error")
             self._announce(None)  # show what the store holds now
-            if edited and after is not None and isinstance(e, HistoryError):
-                self._edit_again(after)
+            if edited and after is not None:
+                self._edit_again(after, "changed elsewhere" if isinstance(e, HistoryError)
+                                 else "not saved")
+        return True
 
-    def _edit_again(self, draft: Post) -> None:
+    def _retry(self) -> None:
+        """Try the waiting changes again, oldest first, until the store is busy again."""
+        while self._pending:
+            if not self._try(*self._pending[0]):
+                self._say_pending()
+                self._retry_later()
+                return
+            self._pending.pop(0)
+        self.notify("the store is free again: every waiting change is saved", timeout=3)
+
+    def _say_pending(self) -> None:
+        n = len(self._pending)
+        self.notify(f"store busy (held by {self._busy}): {n} change{'s' * (n > 1)} "
+                    "waiting, tried again every second; u drops the last one",
+                    title="not saved yet", severity="warning", timeout=RETRY_SECONDS * 2)
+
+    def _edit_again(self, draft: Post, why: str) -> None:
         """Reopen the editor on the stored post with the user's version, so none is lost."""
         from planterm.tui.screens.editor import PostEditor
 
-        assert self.store is not None and draft.id is not None
-        current = self.store.get_post(draft.id)
-        if current is None:  # deleted elsewhere: what was typed can still be a new post
+        assert self.store is not None
+        current = self.store.get_post(draft.id) if draft.id is not None else None
+        if current is None:  # new, or deleted elsewhere: what was typed can be a new post
             draft = replace(draft, id=None)
-        self.notify("your version is kept in the editor: ctrl+s saves it over the other "
-                    "one, Escape drops it", title="changed elsewhere", severity="warning")
+        self.notify(f"{why}: your version is kept in the editor; ctrl+s tries again, Escape "
+                    "drops it", title="kept", severity="warning")
 
         def saved(post: Post | None) -> None:
             if post is not None:
@@ -216,7 +364,7 @@ class PlantermApp(App[None]):
 
     def _saved(self, post: Post | None) -> None:
         if post is not None:
-            self.write(None, post)
+            self.write(None, post, edited=True)
 
     # --- actions -------------------------------------------------------------
 
@@ -245,6 +393,11 @@ class PlantermApp(App[None]):
 
     def _history_step(self, undo: bool) -> None:
         if self.history is None:
+            return
+        if undo and self._pending:  # the last change never reached the disk: drop it
+            self._pending.pop()
+            self.notify(f"dropped the change that was waiting; {len(self._pending)} still "
+                        "waiting", timeout=3)
             return
         alone = self.store is not None and not self.store.changed()
         try:
@@ -279,6 +432,38 @@ class PlantermApp(App[None]):
             if key.action != "quit" and planner.enabled(key):
                 yield SystemCommand(key.description, key.tooltip,
                                     lambda action=key.action: self.run_action(action))
+
+
+def _planner_classes() -> Iterator[type[DOMNode]]:
+    """Every app, screen and widget class of the planner (its modules are imported)."""
+    from planterm import tui
+
+    for info in pkgutil.walk_packages(tui.__path__, f"{tui.__name__}."):
+        importlib.import_module(info.name)
+    todo: list[type[DOMNode]] = [DOMNode]
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        if cls.__module__.startswith(f"{tui.__name__}."):
+            yield cls
+
+
+def binding_ids() -> list[str]:
+    """The ids a ``[keymap]`` may rebind: those the help screen shows next to each key."""
+    return sorted({b.id for cls in _planner_classes()
+                   for b in Binding.make_bindings(cls.__dict__.get("BINDINGS", []))
+                   if b.id is not None})
+
+
+def check_keymap(settings: Settings) -> None:
+    """``SettingsError`` (exit 2) for a ``[keymap]`` id that no key of the planner has."""
+    if not settings.keymap:
+        return
+    known = binding_ids()
+    for name in settings.keymap:
+        if name not in known:
+            raise SettingsError(f"settings: keymap.{name} is not a binding id (in "
+                                f"{config_path()}); known: {', '.join(known)}")
 
 
 def make_app(store_path: Path, settings: Settings, *,

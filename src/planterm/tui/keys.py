@@ -26,6 +26,8 @@ class Key:
     description: str
     tooltip: str
     action: str
+    id: str
+    """The binding's id, which a ``[keymap]`` entry rebinds (``calendar.next_status``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +60,7 @@ def _keys(node: DOMNode, keymap: Mapping[str, str]) -> tuple[Key, ...]:
     return tuple(
         Key(tuple(dict.fromkeys(app.get_key_display(replace(binding, key=k, key_display=None))
                                 for k in keys)),
-            binding.description, binding.tooltip, binding.action)
+            binding.description, binding.tooltip, binding.action, binding.id or "")
         for binding, keys in merged.values()
     )
 

@@ -11,9 +11,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from planterm.tui.widgets.plain import plain
+
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Asks one question; dismisses with True (y) or False (n, Escape)."""
+    """Asks one question (plain text, which may quote a title); dismisses with True (y) or
+    False (n, Escape)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Yes, do it"),
@@ -27,7 +30,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm", classes="dialog"):
-            yield Static(self.question, id="confirm-question")
+            yield Static(plain(self.question), id="confirm-question")
             yield Static("y yes · n or Escape no (u undoes afterwards)", classes="hint")
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.verb} (y)", variant="error", id="yes")

@@ -7,7 +7,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.markup import escape
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -15,10 +15,12 @@ from planterm.agenda import channel_abbrs, local_text
 from planterm.config import Settings
 from planterm.model import Post
 from planterm.store import Store
+from planterm.text import inert
 
 
-def detail_text(post: Post, store: Store, settings: Settings) -> str:
-    """The post as Rich markup: a field a line, empty fields left out, then the texts."""
+def detail_text(post: Post, store: Store, settings: Settings) -> Content:
+    """The post, a field a line, empty fields left out, then the texts: every stored text
+    inert and styled as content, never read as markup."""
     objectives = {c.key: c.name for c in store.objectives()}
     themes = {c.key: c.name for c in store.themes()}
     event = store.get_event(post.event) if post.event is not None else None
@@ -37,14 +39,17 @@ def detail_text(post: Post, store: Store, settings: Settings) -> str:
         ("link", post.link),
         ("id", str(post.id)),
     ]
-    lines = [f"[b]{escape(post.title)}[/b]{' (live)' if post.live else ''}", ""]
-    lines += [f"[dim]{name:>10}[/dim]  {escape(value)}" for name, value in rows if value]
+    lines = [Content.assemble((inert(post.title), "bold"), " (live)" if post.live else ""),
+             Content()]
+    lines += [Content.assemble((f"{name:>10}", "dim"), "  ", inert(value))
+              for name, value in rows if value]
     texts = [("body", post.body), *((f"on {k}", v) for k, v in post.variants.items()),
              ("notes", post.notes)]
     for name, text in texts:
         if text:
-            lines += ["", f"[dim]{name}[/dim]", escape(text)]
-    return "\n".join(lines)
+            lines += [Content(), Content.styled(inert(name), "dim"),
+                      Content(inert(text, multiline=True))]
+    return Content("\n").join(lines)
 
 
 class PostDetail(ModalScreen[None]):
@@ -57,8 +62,13 @@ class PostDetail(ModalScreen[None]):
 
     def __init__(self, post: Post, store: Store, settings: Settings) -> None:
         super().__init__()
-        self.text = detail_text(post, store, settings)
+        self.details = detail_text(post, store, settings)
+
+    @property
+    def text(self) -> str:
+        """The details as the user reads them."""
+        return self.details.plain
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail-box", classes="dialog"):
-            yield Static(self.text)
+            yield Static(self.details)

@@ -4,6 +4,10 @@ each validation error shown under the field it concerns.
 The editor never writes: ctrl+s dismisses with the edited post and the app saves it
 through its undo history. Typed fields are parsed by ``edits.set_field``, the same code
 as ``planterm set``, so the form and the command line accept and refuse the same text.
+
+Textual's Input and TextArea draw their text as it is, so the editor edits the post as
+shown: its texts are made inert when it opens (a note says so when that changed one),
+and its fields keep them inert, so what is drawn, typed and saved is the same text.
 """
 
 from __future__ import annotations
@@ -34,8 +38,12 @@ from planterm.model import (
     check_transition,
 )
 from planterm.store import Store
+from planterm.text import inert
 from planterm.tui.screens.confirm import ConfirmScreen
 from planterm.tui.widgets.counts import ChannelCounts
+from planterm.tui.widgets.inert_input import InertInput
+from planterm.tui.widgets.inert_text_area import InertTextArea
+from planterm.tui.widgets.plain import plain
 
 _TYPED = ("title", "channels", "on", "body", "objectives", "themes", "event", "hashtags",
           "notes")  # fmt: skip
@@ -49,6 +57,14 @@ def local_when(when: datetime, settings: Settings) -> str:
     """``ven. 27 nov. 2026 10:00``: a time in the user's zone and language, with its weekday."""
     local = when.astimezone(settings.tz)
     return f"{period_label('day', local.date(), locale=settings.locale)} {local:%H:%M}"
+
+
+def as_shown(post: Post) -> Post:
+    """The post with its texts inert, as the editor's fields hold them."""
+    return replace(
+        post, title=inert(post.title), body=inert(post.body, multiline=True),
+        notes=inert(post.notes, multiline=True), hashtags=[inert(h) for h in post.hashtags],
+        variants={k: inert(v, multiline=True) for k, v in post.variants.items()})
 
 
 def names_of(keys: list[str], known: list[Category]) -> str:
@@ -67,6 +83,10 @@ class PostEditor(ModalScreen[Post | None]):
                 tooltip="Close the editor; asks first if something changed"),
     ]  # fmt: skip
 
+    DEFAULT_CSS = """
+    PostEditor #marked { color: $text-warning; }
+    """
+
     def __init__(self, store: Store, settings: Settings, post: Post | None, now: datetime,
                  draft: Post | None = None) -> None:
         super().__init__()
@@ -74,8 +94,10 @@ class PostEditor(ModalScreen[Post | None]):
         self.settings = settings
         self.now = now
         self.original = post or Post(title="", channels=self._default_channels(settings))
-        self.post = replace(draft or self.original)
+        self.post = as_shown(draft or self.original)
         """The post as edited so far: every field holds its last valid value."""
+        self.marked = self.post != (draft or self.original)
+        """Whether the post held control characters, now shown (and saved) as marks."""
         self.errors: dict[str, str] = {}
         """Field name -> what is wrong with it; saving is blocked while any is left."""
 
@@ -114,16 +136,21 @@ class PostEditor(ModalScreen[Post | None]):
         yield Static(id=f"error-{name}", classes="-error")
 
     def _input(self, name: str, placeholder: str) -> Input:
-        return Input(self._initial_text(name), placeholder=placeholder, id=name, compact=True)
+        return InertInput(self._initial_text(name), placeholder=placeholder, id=name,
+                          compact=True)
 
     def _text_area(self, name: str, text: str) -> TextArea:
-        return TextArea(text, id=name, compact=True, soft_wrap=True, show_line_numbers=False)
+        return InertTextArea(text, id=name, compact=True, soft_wrap=True,
+                             show_line_numbers=False)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="editor-form") as form:
             form.border_title = (
                 "New post" if self.original.id is None else f"Edit post #{self.original.id}"
             )
+            if self.marked:
+                yield Static("⚠ Control characters are shown and saved as marks (␛ ␤ � ⇆).",
+                             id="marked")
             yield from self._field("title", "Title", self._input("title", "what it is about"))
             yield from self._field(
                 "channels", "Channels", self._input("channels", "ig fb x …"), hint=True)
@@ -258,7 +285,7 @@ class PostEditor(ModalScreen[Post | None]):
         else:
             self.errors.pop(name, None)
         error = self.query_one(f"#error-{name}", Static)
-        error.update(f"⚠ {problem}" if problem else "")
+        error.update(plain(f"⚠ {problem}" if problem else ""))
         error.display = bool(problem)
         self.query_one(f"#field-{name}").set_class(bool(problem), "-invalid")
 
@@ -280,14 +307,15 @@ class PostEditor(ModalScreen[Post | None]):
                 return
         if name in self.errors:  # the last valid value is not what the field says any more
             hint = "not read: see below"
-        self.query_one(f"#hint-{name}", Static).update(f"→ {hint or 'none'}")
+        self.query_one(f"#hint-{name}", Static).update(plain(f"→ {hint or 'none'}"))
 
     # --- closing ----------------------------------------------------------------------
 
     @property
     def changed(self) -> bool:
-        """Whether closing now would lose something the user typed."""
-        return self.post != self.original or bool(self.errors)
+        """Whether closing now would lose something the user typed (marks put in place of
+        control characters are not something typed)."""
+        return self.post != as_shown(self.original) or bool(self.errors)
 
     def action_save(self) -> None:
         """Dismiss with the edited post if every field is right; else go to the first error."""

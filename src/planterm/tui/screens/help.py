@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from planterm.text import inert
 from planterm.tui.keys import KeyGroup
 
 KEY_WIDTH = 8
@@ -19,13 +20,15 @@ KEY_WIDTH = 8
 
 def group_text(group: KeyGroup) -> Text:
     """One group: its title, then a line per action (styled text, so a key like ``[``
-    is never read as markup)."""
+    is never read as markup; keys inert, as the user's ``[keymap]`` names them)."""
     text = Text(group.title, style="bold")
+    id_width = max((len(key.id) for key in group.keys), default=0)
     for key in group.keys:
         text.append("\n  ")
-        text.append(" ".join(key.keys).ljust(KEY_WIDTH), style="bold")
+        text.append(inert(" ".join(key.keys)).ljust(KEY_WIDTH), style="bold")
         text.append(f" {key.description:<13} ")
-        text.append(key.tooltip, style="dim")
+        text.append(key.id.ljust(id_width), style="italic")
+        text.append(f"  {key.tooltip}", style="dim")
     return text
 
 
@@ -45,8 +48,9 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box", classes="dialog"):
-            yield Static("[b]Keys[/b] · ctrl+p finds any command by name · Escape: back",
-                         classes="hint")
+            yield Static(Text.assemble(("Keys", "bold"), " · ctrl+p finds any command by name "
+                                       "· the middle column is the id to rebind in [keymap] "
+                                       "· Escape: back"), classes="hint")
             for group in self.groups:
                 yield Static(group_text(group), classes="help-group")
 

@@ -23,7 +23,10 @@ from planterm.config import Settings
 from planterm.edits import parse_quick_add
 from planterm.model import ModelError, Post
 from planterm.store import Store
+from planterm.text import inert
 from planterm.tui.screens.editor import local_when, names_of
+from planterm.tui.widgets.inert_input import InertInput
+from planterm.tui.widgets.plain import plain
 
 SYNTAX = "[b]date[/b] [b]@[/b]channel [b]+[/b]theme [b]![/b]objective [b]title[/b]"
 """The shape of a line, shown under it."""
@@ -48,8 +51,9 @@ class QuickAddScreen(ModalScreen[Post | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="quick-frame") as frame:
             frame.border_title = "Quick add"
-            yield Input(placeholder="ven 10h @ig @fb +prehistoire !visites Teaser du vernissage",
-                        id="quick-line")  # fmt: skip
+            yield InertInput(
+                placeholder="ven 10h @ig @fb +prehistoire !visites Teaser du vernissage",
+                id="quick-line")  # fmt: skip
             yield Static(id="quick-error", classes="-error")
             yield Static(Content.from_markup(SYNTAX), id="quick-syntax")
             preview = Static(id="quick-preview")
@@ -95,7 +99,7 @@ class QuickAddScreen(ModalScreen[Post | None]):
         self.parsed = post
         self.set_class(post is not None, "-preview")
         message = self.query_one("#quick-error", Static)
-        message.update(error)
+        message.update(plain(error))
         message.display = bool(error)
         preview = self.query_one("#quick-preview", Static)
         preview.display = post is not None
@@ -107,7 +111,7 @@ class QuickAddScreen(ModalScreen[Post | None]):
         )  # fmt: skip
 
     def _preview(self, post: Post) -> Content:
-        """The parsed post, one labelled line per field."""
+        """The parsed post, one labelled line per field (values inert, never markup)."""
         known = channels.networks()
         when = local_when(post.scheduled, self.settings) if post.scheduled else "no date"
         rows = (
@@ -119,5 +123,6 @@ class QuickAddScreen(ModalScreen[Post | None]):
             ("Status", f"{post.status.symbol} {post.status.value}"),
         )
         return Content("\n").join(
-            Content.assemble((f"{label:<11}", "$text-muted"), value) for label, value in rows
+            Content.assemble((f"{label:<11}", "$text-muted"), inert(value))
+            for label, value in rows
         )

@@ -26,6 +26,7 @@ from planterm.tui.widgets.agenda_view import AgendaView
 from planterm.tui.widgets.month import MonthView
 from planterm.tui.widgets.pane import Pane
 from planterm.tui.widgets.period_view import PeriodView
+from planterm.tui.widgets.plain import plain
 from planterm.tui.widgets.prompt import PromptBar
 from planterm.tui.widgets.shown import Shown, View, load, period_of
 from planterm.tui.widgets.week import WeekView
@@ -99,13 +100,13 @@ class CalendarPane(Pane):
     def compose(self) -> ComposeResult:
         yield Static("loading…", id="loading")
         yield Static(EMPTY, id="empty")
-        yield Static(id="filter-line", markup=False)
+        yield Static(id="filter-line")
         with ContentSwitcher(initial="week", id="views"):
             yield WeekView(id="week")
             yield MonthView(id="month")
             yield AgendaView(id="agenda")
         yield PromptBar(id="prompt")
-        yield Static(id="detail", markup=False)
+        yield Static(id="detail")
 
     def today(self) -> date:
         """Today in the user's zone, by the app's clock."""
@@ -154,7 +155,7 @@ class CalendarPane(Pane):
         self.shown = shown = shown.pick(day, post_id)
         self.day, self.post_id = shown.day, shown.post_id
         self.query_one(f"#{shown.view}", PeriodView).shown = shown
-        self.query_one("#detail", Static).update(self._detail(shown), layout=False)
+        self.query_one("#detail", Static).update(plain(self._detail(shown)), layout=False)
         label = (period_label("month", self.day, locale=self.settings.locale)
                  if shown.view == "month" else week_title(self.day, self.settings))
         self.post_message(PeriodShown(label))
@@ -183,7 +184,7 @@ class CalendarPane(Pane):
     def watch_filter_text(self, text: str) -> None:
         """Say which filter is on, in the pane itself."""
         line = self.query_one("#filter-line", Static)
-        line.update(f"filter: {text}   (Escape shows everything)" if text else "")
+        line.update(plain(f"filter: {text}   (Escape shows everything)" if text else ""))
         line.display = bool(text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -263,7 +264,8 @@ class CalendarPane(Pane):
         try:
             after = step_status(post, delta > 0, self.now())
         except TransitionError as e:
-            self.notify(str(e), title=f"'{post.title}' stays {post.status}", severity="warning")
+            self.notify(str(e), title=f"'{post.title}' stays {post.status}",
+                        severity="warning")
             return
         self.post_message(WriteRequested(post, after))
 

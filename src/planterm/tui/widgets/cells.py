@@ -1,15 +1,21 @@
-"""Text cut to cells: the small layout helpers the week, month and agenda views share."""
+"""Text cut to cells: the small layout helpers the week, month and agenda views share.
+
+Every line those views draw goes through ``cell``, which makes it inert: the one place
+where their stored text becomes screen text (a Rich ``Text``, never read as markup).
+"""
 
 from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
 
+from planterm.text import inert
 
-def cell(text: str | Text, width: int, style: Style | str = "") -> Text:
-    """``text`` on exactly ``width`` cells: cut with … when too long, padded when short."""
-    line = text.copy() if isinstance(text, Text) else Text(text)
-    line.no_wrap = True
+
+def cell(text: str, width: int, style: Style | str = "") -> Text:
+    """``text``, inert, on exactly ``width`` cells: cut with … when too long, padded when
+    short."""
+    line = Text(inert(text), no_wrap=True)
     if style:
         line.stylize(style)
     line.truncate(max(width, 0), overflow="ellipsis", pad=True)

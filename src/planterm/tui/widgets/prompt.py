@@ -11,6 +11,9 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from planterm.tui.widgets.inert_input import InertInput
+from planterm.tui.widgets.plain import plain
+
 
 class PromptBar(Vertical):
     """An Input that asks one thing; Enter submits it, Escape cancels."""
@@ -39,7 +42,7 @@ class PromptBar(Vertical):
     """What is being asked (``filter``, ``goto``), echoed in the messages."""
 
     def compose(self) -> ComposeResult:
-        yield Input(id="prompt-input", compact=True)
+        yield InertInput(id="prompt-input", compact=True)
         yield Static(id="prompt-error")
 
     def ask(self, purpose: str, placeholder: str, value: str = "") -> None:
@@ -53,9 +56,10 @@ class PromptBar(Vertical):
         field.focus()
 
     def fail(self, message: str) -> None:
-        """Say what is wrong with the answer, under it; the question stays open."""
+        """Say what is wrong with the answer (it may quote it), under it; the question stays
+        open."""
         error = self.query_one("#prompt-error", Static)
-        error.update(message)
+        error.update(plain(message))
         error.display = bool(message)
 
     def close(self) -> None:
