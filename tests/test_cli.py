@@ -13,7 +13,7 @@ import pytest
 
 from planterm.cli import run
 from planterm.model import Post
-from planterm.store import Store
+from planterm.store import SCHEMA, Store
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def store_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PLANTERM_STORE", str(path))
     assert run(["--demo", "check"]) == 0  # the demo works on a temporary copy
     demo = json.loads((Path(__file__).parents[1] / "data" / "demo.json").read_text())
-    seeded = {"meta": {"1": {"app": "planterm", "schema": 1}},
+    seeded = {"meta": {"1": {"app": "planterm", "schema": SCHEMA}},
               "objectives": demo["objectives"], "themes": demo["themes"]}
     path.write_text(json.dumps(seeded))
     return path

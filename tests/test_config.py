@@ -118,6 +118,19 @@ def test_missing_keys_take_defaults(tmp_path: Path) -> None:
     assert load_settings(path) == Settings(timezone="Asia/Tokyo")
 
 
+def test_keymap_ids_may_be_written_unquoted(tmp_path: Path) -> None:
+    # TOML reads app.quit = ... as a nested table: it is the id "app.quit" all the same.
+    path = _write(tmp_path, '[keymap]\napp.quit = "ctrl+q"\n"calendar.next_status" = "x"\n')
+    settings = load_settings(path)
+    assert dict(settings.keymap) == {"app.quit": "ctrl+q", "calendar.next_status": "x"}
+
+
+def test_settings_file_example_names_a_real_binding_id(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    load_settings(path)
+    assert 'e.g. app.quit = "ctrl+q"' in path.read_text()
+
+
 def test_keymap_table_is_read(tmp_path: Path) -> None:
     path = _write(tmp_path, '[keymap]\nquit = "ctrl+q"\n')
 

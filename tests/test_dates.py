@@ -15,6 +15,7 @@ from planterm.dates import (
     parse_when,
     period_bounds,
     period_label,
+    repeated_time_note,
     shift_period,
     shift_wall_clock,
     split_leading_date,
@@ -215,6 +216,37 @@ def test_repeated_fall_back_time_takes_first_occurrence() -> None:
     assert result.fold == 0
     assert result.utcoffset() == timedelta(hours=2)
     assert result.astimezone(UTC) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["0001-01-01 10:00", "1899-12-31", "2201-01-01", "9999-12-31", "+9999999d",
+     "+99999999999999999999999d", "in 99999999 days", "dans 2000000 semaines", "+999999999h"],
+)
+def test_dates_outside_the_planned_years_are_refused(text: str) -> None:
+    with pytest.raises(DateParseError, match="between 1900 and 2200"):
+        when(text)
+
+
+@pytest.mark.parametrize("text", ["1900-01-01 00:00", "2200-12-31 23:59"])
+def test_the_planned_years_reach_their_ends(text: str) -> None:
+    assert when(text).year in (1900, 2200)
+
+
+def test_repeated_wall_clock_time_gets_a_note_naming_the_other() -> None:
+    first = when("2026-10-25 02:30")
+    note = repeated_time_note(first, PARIS)
+    assert note is not None
+    assert "happens twice" in note and "UTC+02:00" in note
+    assert "2026-10-25T02:30+01:00" in note
+    second = when("2026-10-25T02:30+01:00")
+    assert second.astimezone(UTC) - first.astimezone(UTC) == timedelta(hours=1)
+    assert repeated_time_note(second, PARIS) is None
+
+
+@pytest.mark.parametrize("text", ["2026-10-25 03:30", "2026-10-25 01:59", "2026-03-29 03:30"])
+def test_times_that_happen_once_get_no_note(text: str) -> None:
+    assert repeated_time_note(when(text), PARIS) is None
 
 
 def test_now_in_another_zone_is_read_in_tz() -> None:

@@ -38,6 +38,9 @@ async def test_quit_closes_the_store_into_one_json_file(tmp_path: Path) -> None:
 async def test_an_empty_store_says_how_to_add_a_post_and_open_the_demo(tmp_path: Path) -> None:
     app = app_on(tmp_path / "new.json")
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("y")  # there is no store there yet: create it
         pane = await ready(pilot)
         assert pane.has_class("-empty")
         text = str(pane.query_one("#empty", Static).render())

@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -22,7 +23,13 @@ from typing import Any, NoReturn
 
 from planterm import agenda, backups, channels
 from planterm.config import Settings, SettingsError, load_settings, resolve_store
-from planterm.dates import DateParseError, parse_when, period_bounds, validate_rrule
+from planterm.dates import (
+    DateParseError,
+    parse_when,
+    period_bounds,
+    repeated_time_note,
+    validate_rrule,
+)
 from planterm.demo import write_demo
 from planterm.edits import (
     FIELDS,
@@ -33,8 +40,9 @@ from planterm.edits import (
     set_field,
 )
 from planterm.model import Event, EventKind, ModelError, Post, Status, TransitionError, utcnow
-from planterm.storage import StoreError
+from planterm.storage import StoreError, repair
 from planterm.store import PostQuery, Store
+from planterm.text import inert
 
 LOCK_TIMEOUT = 5.0
 """Seconds a command waits for another planterm's write before giving up."""
@@ -114,10 +122,19 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("id", type=int)
     st.add_argument("assignments", nargs="+", metavar="field=value")
 
-    check = sub.add_parser("check", parents=[common], help="validate the store, change nothing")
+    check = sub.add_parser("check", parents=[common], help="validate the store, change nothing",
+                           description="Validate the store and list its backups; writes nothing "
+                                       "unless --compact or --repair is given.")
     check.add_argument("--compact", action="store_true",
                        help="also fold the journal into the store file")
+    check.add_argument("--repair", action="store_true",
+                       help="salvage a damaged journal: keep a copy, save every intact record, "
+                            "say what could not be saved")
     return parser
+
+
+READ_ONLY = frozenset({"week", "list", "check"})
+"""Commands that never write: no store is created, migrated, compacted or backed up."""
 
 
 @dataclass
@@ -135,6 +152,12 @@ class Context:
         except DateParseError as e:
             raise InputError(f"{what}: {e}") from None
 
+    def note_time(self, when: datetime | None, what: str) -> None:
+        """Say which of two equal wall-clock times was taken (clocks going back)."""
+        note = repeated_time_note(when, self.settings.tz) if when else None
+        if note:
+            say(f"planterm: note: {what}: {note}", err=True)
+
 
 @contextlib.contextmanager
 def store_path(args: argparse.Namespace, settings: Settings) -> Iterator[Path]:
@@ -150,27 +173,81 @@ def store_path(args: argparse.Namespace, settings: Settings) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def writes(args: argparse.Namespace) -> bool:
+    """Whether the command may write: every command but the read-only ones, and ``check``
+    with ``--compact`` or ``--repair``."""
+    if args.command == "check":
+        return bool(args.compact or args.repair)
+    return args.command not in READ_ONLY
+
+
 @contextlib.contextmanager
 def open_store(args: argparse.Namespace, settings: Settings) -> Iterator[Store]:
-    """The store the command works on (see ``store_path``), closed cleanly afterwards."""
+    """The store the command works on (see ``store_path``), closed cleanly afterwards.
+
+    A read-only command opens it read-only and never creates one. A write command creates
+    a missing store with its first write, and says so; on an existing store, the day's first
+    backup is taken just before that write. A command that fails writes nothing.
+    """
+    write = writes(args)
     with store_path(args, settings) as path:
-        store = Store(path, keep_backups=settings.backups, lock_timeout=LOCK_TIMEOUT)
+        new = write and not path.exists()
+        if args.command == "check" and args.repair:
+            report_repair(path)
+        store = Store(path, keep_backups=settings.backups, lock_timeout=LOCK_TIMEOUT,
+                      create=write, readonly=not write, lenient=args.command == "check")
+        if write and not new and not getattr(args, "demo", False):
+            store.daily_backup_before_writing()
         try:
-            if not getattr(args, "demo", False):
-                store.daily_backup()
             yield store
-        finally:
-            store.close()
+        except BaseException:
+            with contextlib.suppress(StoreError, OSError):  # the first error is the one to say
+                store.close()
+            raise
+        store.close()
+        if new and path.exists():
+            say(f"planterm: created a new store at {path}", err=True)
+
+
+def report_repair(path: Path) -> None:
+    """``check --repair``: salvage the journal and say what was kept and lost."""
+    if not path.exists():
+        raise StoreError(f"no store at {path}")
+    report = repair(path)
+    if report.copy is None:
+        say(f"repair: the journal of {path} is intact ({report.kept} records); nothing to do")
+        return
+    say(f"repair: kept {report.kept} records; the damaged journal is kept as {report.copy}")
+    for start, end in report.lost:
+        say(f"repair: could not save bytes {start}-{end} of the journal")
 
 
 def run_planner(args: argparse.Namespace, settings: Settings) -> int:
     """The planner (no command): the app opens the store itself, after its first frame."""
-    from planterm.tui.app import make_app  # Textual loads only when the planner runs
+    from planterm.tui.app import check_keymap, make_app  # Textual loads only when needed
 
+    check_keymap(settings)
     with store_path(args, settings) as path:
         app = make_app(path, settings)
         app.run()
         return app.return_code or 0
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """Print human-readable text: every control character and escape sequence in it, which
+    may come from stored text, is shown as a visible mark (``planterm.text.inert``)."""
+    print(inert(text, multiline=True), file=sys.stderr if err else sys.stdout)
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def print_json(value: object) -> None:
+    """Print JSON with the exact text: JSON escapes C0 controls itself, and DEL, the C1
+    controls and the bidi overrides are written as ``\\uXXXX`` escapes too, so that no
+    terminal acts on them."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    print(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text))
 
 
 def post_json(post: Post, settings: Settings) -> dict[str, Any]:
@@ -184,11 +261,10 @@ def print_posts(ctx: Context, posts: list[Post], as_json: bool, title: str,
                 start: datetime | None, end: datetime | None) -> None:
     """Print posts as JSON or as a readable agenda."""
     if as_json:
-        print(json.dumps([post_json(p, ctx.settings) for p in posts], ensure_ascii=False,
-                         indent=2))
+        print_json([post_json(p, ctx.settings) for p in posts])
         return
     events = ctx.store.events() if start and end else []
-    print(agenda.render(title, posts, events, start, end, ctx.settings))
+    say(agenda.render(title, posts, events, start, end, ctx.settings))
 
 
 def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
@@ -209,7 +285,8 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
     if status is Status.SCHEDULED and post.scheduled is None:
         raise InputError("--status scheduled: a post needs --on DATE before it is scheduled")
     post = store.add_post(replace(post, status=status))
-    print(f"added post {post.id}: {agenda.post_line(post, ctx.settings)}")
+    say(f"added post {post.id}: {agenda.post_line(post, ctx.settings)}")
+    ctx.note_time(post.scheduled, "--on")
     return 0
 
 
@@ -232,7 +309,8 @@ def cmd_event(ctx: Context, args: argparse.Namespace) -> int:
         place=args.place, hashtag=("#" + hashtag.lstrip("#")) if hashtag else "",
         rrule=args.rrule.strip().upper(),
     ))
-    print(f"added event {event.id}: {event.title} ({agenda.local_text(start, ctx.settings)})")
+    say(f"added event {event.id}: {inert(event.title)} ({agenda.local_text(start, ctx.settings)})")
+    ctx.note_time(start, "--on")
     return 0
 
 
@@ -266,7 +344,7 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_set(ctx: Context, args: argparse.Namespace) -> int:
     """planterm set ID field=value ..."""
-    post = ctx.store.get_post(args.id)
+    post = original = ctx.store.get_post(args.id)
     if post is None:
         raise InputError(f"no post with id {args.id}")
     for assignment in args.assignments:
@@ -274,33 +352,37 @@ def cmd_set(ctx: Context, args: argparse.Namespace) -> int:
         if not sep:
             raise InputError(f"{assignment!r}: expected field=value; fields: {', '.join(FIELDS)}")
         post = set_field(ctx.store, post, name.strip(), value, now=ctx.now, tz=ctx.settings.tz)
-    post = ctx.store.update_post(post)
-    print(f"post {post.id}: {agenda.post_line(post, ctx.settings)}")
+    # compared and written under one lock: a change made meanwhile elsewhere is not lost
+    stored = ctx.store.replace_post(original, replace(post, updated=utcnow()))
+    assert stored is not None
+    say(f"post {stored.id}: {agenda.post_line(stored, ctx.settings)}")
+    if any(a.partition("=")[0].strip() == "on" for a in args.assignments):
+        ctx.note_time(stored.scheduled, "on")
     return 0
 
 
 def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
-    """planterm check."""
+    """planterm check: reads only, unless --compact or --repair."""
     store = ctx.store
     problems = store.check()
     for warning in store.report.warnings:
-        print(f"warning: {warning}")
+        say(f"warning: {inert(warning)}")
     if args.compact:
         store.compact()
-        print(f"compacted: {store.path} is one JSON file")
+        say(f"compacted: {store.path} is one JSON file")
     kept = backups.listing(store.path)
-    print(f"backups: {len(kept)} in {backups.folder(store.path)}")
+    say(f"backups: {len(kept)} in {backups.folder(store.path)}")
     for path in kept:
-        print(f"  {path.name}")
+        say(f"  {path.name}")
     if problems:
-        print(f"{store.path}: {len(problems)} problems")
+        say(f"{store.path}: {len(problems)} problems")
         for problem in problems:
-            print(f"  {problem}")
+            say(f"  {inert(str(problem))}")
         return 1
     counts = {name: len(store.db.table(name)) for name in ("posts", "events", "objectives",
                                                             "themes")}
     summary = ", ".join(f"{n} {name}" for name, n in counts.items())
-    print(f"{store.path}: ok ({summary})")
+    say(f"{store.path}: ok ({summary})")
     return 0
 
 
@@ -308,32 +390,47 @@ COMMANDS = {"add": cmd_add, "event": cmd_event, "week": cmd_week, "list": cmd_li
             "set": cmd_set, "check": cmd_check}
 
 
+def check_utf8(argv: Sequence[str]) -> None:
+    """Refuse an argument that is not valid UTF-8 (Python keeps its bad bytes as surrogates)."""
+    for arg in argv:
+        try:
+            arg.encode()
+        except UnicodeEncodeError as e:
+            shown = arg.encode(errors="surrogateescape").decode(errors="replace")
+            raise InputError(f"argument {inert(shown)!r} is not valid UTF-8 "
+                             f"(byte {e.object[e.start].encode(errors='surrogateescape')!r} "
+                             f"at {e.start})") from None
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse, open, dispatch; every expected failure becomes one line and an exit code."""
     try:
+        argv = sys.argv[1:] if argv is None else list(argv)
+        check_utf8(argv)
         args = build_parser().parse_args(argv)
-        settings = load_settings()
+        # reading never writes: not even the settings file a first run would create
+        settings = load_settings(create=args.command is None or writes(args))
         if args.command is None:
             return run_planner(args, settings)
         with open_store(args, settings) as store:
             for warning in store.report.warnings:
-                print(f"planterm: warning: {warning}", file=sys.stderr)
+                say(f"planterm: warning: {inert(warning)}", err=True)
             if store.report.backup:
-                print(f"planterm: migrated the store from version {store.report.migrated_from};"
-                      f" backup in {store.report.backup}", file=sys.stderr)
+                say(f"planterm: migrated the store from version {store.report.migrated_from};"
+                    f" backup in {store.report.backup}", err=True)
             ctx = Context(settings, store, utcnow())
             return COMMANDS[args.command](ctx, args)
     except (InputError, SettingsError, ModelError, TransitionError, channels.UnknownChannel,
             DateParseError) as e:
-        print(f"planterm: {e}", file=sys.stderr)
+        say(f"planterm: {inert(str(e))}", err=True)
         return 2
     except StoreError as e:
-        print(f"planterm: {e}", file=sys.stderr)
+        say(f"planterm: {inert(str(e))}", err=True)
         return 1
     except BrokenPipeError:
         raise
     except OSError as e:
-        print(f"planterm: {e.filename or 'store'}: {e.strerror}", file=sys.stderr)
+        say(f"planterm: {inert(str(e.filename or 'store'))}: {e.strerror}", err=True)
         return 1
     except KeyboardInterrupt:
         return 130

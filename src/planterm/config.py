@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 import tomli_w
 
-from planterm.storage import atomic_write, make_private_dirs
+from planterm.storage import StoreError, atomic_write, make_private_dirs
 
 APP = "planterm"
 """The application name used for the XDG directories."""
@@ -180,6 +180,10 @@ def _check_channels(value: object) -> tuple[str, ...]:
 def _check_keymap(value: object) -> Mapping[str, str]:
     if not isinstance(value, Mapping):
         raise _Bad('must be a table of binding id = "keys", written as a [keymap] section')
+    # An unquoted id is a dotted TOML key: app.quit = "ctrl+q" reads as {"app": {"quit": ...}}.
+    value = {f"{group}.{name}" if isinstance(keys, Mapping) else group: k
+             for group, keys in value.items()
+             for name, k in (keys.items() if isinstance(keys, Mapping) else [("", keys)])}
     for binding, keys in value.items():
         if not isinstance(binding, str) or not binding:
             raise _Bad(f"has {_show(binding)}, which is not a binding id")
@@ -190,9 +194,7 @@ def _check_keymap(value: object) -> Mapping[str, str]:
                 key=f"keymap.{binding}",
                 value=keys,
             )
-    if isinstance(value, MappingProxyType):
-        return value
-    return MappingProxyType(dict(value))
+    return MappingProxyType(value)
 
 
 _CHECKS: dict[str, Callable[[Any], Any]] = {
@@ -258,7 +260,7 @@ def load_settings(path: Path | None = None, *, create: bool = True) -> Settings:
     except FileNotFoundError:
         settings = Settings()
         if create:
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, StoreError):
                 make_private_dirs(path.parent)
                 atomic_write(path, to_toml(settings).encode())
         return settings
@@ -306,7 +308,8 @@ _COMMENTS: dict[str, str] = {
     "store": "The plan file. --store and $PLANTERM_STORE take precedence.",
     "backups": "How many backups of the plan file to keep (at least 1).",
     "channels": "Channels given to new posts.",
-    "keymap": 'Key overrides, binding id = "keys", e.g. quit = "ctrl+q".',
+    "keymap": 'Key overrides, binding id = "keys", e.g. app.quit = "ctrl+q"; '
+                '"?" in the planner shows each key\'s id.',
 }
 
 

@@ -18,6 +18,10 @@ from dateutil.rrule import rrule, rrulestr
 
 Period = Literal["day", "week", "month", "quarter"]
 
+YEARS = range(1900, 2201)
+"""The years a typed date may fall in: far enough for any plan, near enough for every
+calendar computation (a week, a month, an RRULE) to stay inside ``datetime``'s range."""
+
 
 class DateParseError(ValueError):
     """Date text that cannot be read or is ambiguous; the message quotes the input and says why."""
@@ -317,9 +321,33 @@ def parse_when(
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
     reader, i = _Reader(text, now, tz), 0
-    while i < len(reader.toks):
-        i = reader.step(i)
-    return reader.resolve(default_time)
+    try:
+        while i < len(reader.toks):
+            i = reader.step(i)
+        when = reader.resolve(default_time)
+    except OverflowError:  # "+9999999d": past the end of datetime's calendar
+        when = None
+    if when is None or when.year not in YEARS:
+        reader.fail(f"planterm plans between {YEARS[0]} and {YEARS[-1]}")
+    return when
+
+
+def repeated_time_note(when: datetime, tz: ZoneInfo) -> str | None:
+    """A note when ``parse_when`` took the first of two equal wall-clock times (clocks going
+    back in ``tz``), saying how to type the second one."""
+    local = when.astimezone(tz)
+    later = local.replace(fold=1)
+    if local.fold or later.utcoffset() == local.utcoffset():
+        return None
+    return (f"{local:%Y-%m-%d %H:%M} happens twice in {tz.key} (clocks go back): took the "
+            f"first, UTC{_offset(local)}; for the second, type "
+            f"{local:%Y-%m-%dT%H:%M}{_offset(later)}")
+
+
+def _offset(dt: datetime) -> str:
+    """``+01:00`` for an aware datetime."""
+    text = dt.strftime("%z")
+    return f"{text[:3]}:{text[3:]}"
 
 
 def split_leading_date(text: str, *, now: datetime, tz: ZoneInfo) -> tuple[datetime | None, str]:
