@@ -230,6 +230,8 @@ def run_planner(args: argparse.Namespace, settings: Settings) -> int:
     with store_path(args, settings) as path:
         app = make_app(path, settings)
         app.run()
+        if app.exit_message:
+            say(f"planterm: {inert(app.exit_message)}", err=True)
         return app.return_code or 0
 
 

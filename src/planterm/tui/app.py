@@ -18,7 +18,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
@@ -100,6 +99,8 @@ class PlantermApp(App[None]):
         self._busy = ""
         """Who held the store's lock at the last busy write (``pid N on HOST``)."""
         self._retry_timer: Timer | None = None
+        self.exit_message = ""
+        """Why the planner could not go on (the store refused, …), said once it has quit."""
         """Changes not written yet because another process held the store's lock."""
         self._poll_error = ""
         """The last error of the background poll, said once rather than every half second."""
@@ -173,8 +174,9 @@ class PlantermApp(App[None]):
         self._leave(str(error))
 
     def _leave(self, why: str) -> None:
-        """Quit with exit code 1 and one line, printed as plain text (never as markup)."""
-        self.exit(return_code=1, message=Text(f"planterm: {inert(why)}"))
+        """Quit with exit code 1; the command line prints ``why`` as its one line."""
+        self.exit_message = why
+        self.exit(return_code=1)
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
