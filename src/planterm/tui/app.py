@@ -96,12 +96,12 @@ class PlantermApp(App[None]):
         self._undo_keys: tuple[bool, bool] | bool = False
         """Whether undo and redo applied when the footer was last drawn."""
         self._pending: list[Pending] = []
+        """Changes not written yet because another process held the store's lock."""
         self._busy = ""
         """Who held the store's lock at the last busy write (``pid N on HOST``)."""
         self._retry_timer: Timer | None = None
         self.exit_message = ""
         """Why the planner could not go on (the store refused, …), said once it has quit."""
-        """Changes not written yet because another process held the store's lock."""
         self._poll_error = ""
         """The last error of the background poll, said once rather than every half second."""
         self.title = inert(store_path.name)
