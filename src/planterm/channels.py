@@ -70,6 +70,8 @@ _URL_PREFIX_RE = regex.compile(r"(?:https?://|www\.)", regex.IGNORECASE)
 _TRAILING = frozenset(".,;:!?'\"*")
 _CLOSERS = {")": "(", "]": "["}
 _HASHTAG_RE = regex.compile(r"(?<![\w&#＃])[#＃](?![\uFE0F\u20E3])(?=\w*[^\W\d])\w+")
+# The code points that weigh 2 on X outside an emoji: those out of _LIGHT_RANGES.
+_HEAVY_RE = regex.compile("[^\x00-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
 # twitter-text v3: code points in these ranges weigh 1, all others 2.
 _LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
 
@@ -168,6 +170,27 @@ def remaining(text: str, network: str) -> int:
     return net.limit - _count(text, net)
 
 
+def surely_fits(text: str, network: str) -> bool:
+    """True when ``text`` fits ``network`` by a bound that is quick to compute; False means
+    "measure it" (``fit``), not "it does not fit".
+
+    The bound: on a ``weighted`` network a code point weighs 1, or 2 out of the light
+    ranges (an emoji, whose code points are all heavy but one at most, weighs 2 in all);
+    a grapheme or a code point counts at most 1 elsewhere; and each possible link (every
+    ``http`` or ``www.``) adds at most ``link_length``.
+    """
+    net = networks()[resolve(network)]
+    bound = len(text)
+    if net.counting == "weighted" and not text.isascii():
+        bound += len(_HEAVY_RE.findall(text))
+    if net.link_length is not None:
+        low = text.lower()
+        bound += net.link_length * (low.count("http") + low.count("www."))
+    if bound > net.limit:
+        return False
+    return net.max_hashtags is None or text.count("#") + text.count("＃") <= net.max_hashtags
+
+
 def fit(text: str, network: str) -> Fit:
     """Length, limit and hashtag count of ``text`` on ``network`` (key or alias)."""
     net = networks()[resolve(network)]
@@ -210,6 +233,8 @@ def _graphemes(text: str) -> int:
 def _weighted(text: str) -> int:
     if text.isascii():
         return len(text)
+    if _EMOJI_RE.search(text) is None:  # every code point weighs on its own
+        return len(text) + len(_HEAVY_RE.findall(text))
     total = 0
     for cluster in _CLUSTER_RE.findall(text):
         if _EMOJI_RE.search(cluster):

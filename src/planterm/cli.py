@@ -8,16 +8,20 @@ written when a command fails.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import json
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -33,13 +37,24 @@ from planterm.dates import (
 from planterm.demo import write_demo
 from planterm.edits import (
     FIELDS,
+    find_events,
     parse_status,
     resolve_categories,
     resolve_channels,
     resolve_event,
     set_field,
 )
-from planterm.model import Event, EventKind, ModelError, Post, Status, TransitionError, utcnow
+from planterm.model import (
+    Event,
+    EventKind,
+    ModelError,
+    Post,
+    Status,
+    TransitionError,
+    check_gates,
+    utcnow,
+)
+from planterm.readiness import WARN_MARK, outgoing_text, problems
 from planterm.storage import StoreError, repair
 from planterm.store import PostQuery, Store
 from planterm.text import inert
@@ -98,7 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     eadd.add_argument("--on", required=True, metavar="DATE", help="start")
     eadd.add_argument("--end", metavar="DATE")
     eadd.add_argument("--place", default="")
-    eadd.add_argument("--kind", default="talk", choices=[k.value for k in EventKind])
+    eadd.add_argument("--kind", default=EventKind.TALK.value, choices=[k.value for k in EventKind],
+                      help=f"what kind of event (default: {EventKind.TALK.value})")
     eadd.add_argument("--hashtag", default="")
     eadd.add_argument("--rrule", default="", metavar="RULE",
                       help="RFC 5545 recurrence, e.g. FREQ=WEEKLY;BYDAY=SA;COUNT=10")
@@ -114,8 +130,33 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--channel", action="append", default=[], metavar="C")
     lst.add_argument("--objective", action="append", default=[], metavar="O")
     lst.add_argument("--theme", action="append", default=[], metavar="T")
-    lst.add_argument("--text", default="", metavar="WORDS")
+    lst.add_argument("--event", action="append", default=[], metavar="E",
+                     help="an event's id or words of its title; repeatable")
+    lst.add_argument("--text", default="", metavar="WORDS",
+                     help="words in the title, body, notes or hashtags (case and accents aside)")
+    lst.add_argument("--warnings", action="store_true",
+                     help=f"only posts not ready for their status (marked {WARN_MARK})")
     lst.add_argument("--json", action="store_true", help="print a JSON array of posts")
+
+    show = sub.add_parser(
+        "show", parents=[common], help="print a post in full",
+        description="Print a post in full, with its problems and what goes out on each "
+                    "channel. With --channel, print exactly the text that goes out on that "
+                    "channel and nothing else: raw when the output is a pipe or a file "
+                    "(planterm show 12 --channel x | pbcopy), with control characters shown "
+                    "as marks when it is a terminal.")
+    show.add_argument("id", type=int)
+    how = show.add_mutually_exclusive_group()
+    how.add_argument("--channel", metavar="C", help="only the text that goes out on channel C")
+    how.add_argument("--json", action="store_true", help="print the post as a JSON object")
+
+    delete = sub.add_parser(
+        "delete", parents=[common], help="delete a post (asks first)",
+        description="Delete a post. Asks first on a terminal; --yes deletes without asking "
+                    "(needed when the input is not a terminal). A backup holding the post "
+                    "is kept, and named, so that it can be got back.")
+    delete.add_argument("id", type=int)
+    delete.add_argument("--yes", action="store_true", help="delete without asking")
 
     st = sub.add_parser("set", parents=[common], help="change fields of a post",
                         description=f"Change fields of a post: {', '.join(FIELDS)}.")
@@ -133,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-READ_ONLY = frozenset({"week", "list", "check"})
+READ_ONLY = frozenset({"week", "list", "check", "show"})
 """Commands that never write: no store is created, migrated, compacted or backed up."""
 
 
@@ -153,24 +194,58 @@ class Context:
             raise InputError(f"{what}: {e}") from None
 
     def note_time(self, when: datetime | None, what: str) -> None:
-        """Say which of two equal wall-clock times was taken (clocks going back)."""
-        note = repeated_time_note(when, self.settings.tz) if when else None
+        """Say when a time is in the past, and which of two equal wall-clock times was
+        taken (clocks going back)."""
+        if when is None:
+            return
+        if when < self.now.replace(second=0):
+            say(f"planterm: note: {what}: {agenda.local_text(when, self.settings)} is in "
+                "the past", err=True)
+        note = repeated_time_note(when, self.settings.tz)
         if note:
             say(f"planterm: note: {what}: {note}", err=True)
 
 
+ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+"""Signals that end planterm as if it returned: a demo's temporary folder is removed."""
+
+
+def _end(signum: int, frame: object) -> NoReturn:
+    """End now, through every ``finally`` on the way out."""
+    raise SystemExit(128 + signum)
+
+
+@contextlib.contextmanager
+def ended_cleanly(handler: Callable[[int, Any], None] = _end) -> Iterator[None]:
+    """While inside, SIGTERM and SIGHUP go to ``handler``: by default they raise
+    ``SystemExit`` (exit code 128 + signal), so that every ``finally`` runs. The previous
+    handlers are put back afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; it is the one the signals stop
+        return
+    before = {sig: signal.signal(sig, handler) for sig in ENDING_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, previous in before.items():
+            signal.signal(sig, previous)
+
+
 @contextlib.contextmanager
 def store_path(args: argparse.Namespace, settings: Settings) -> Iterator[Path]:
-    """The store file to work on: a fresh --demo copy (removed afterwards), --store,
-    $PLANTERM_STORE, then the settings."""
+    """The store file to work on: a fresh --demo copy (removed afterwards, even when
+    planterm is ended by SIGTERM or SIGHUP), --store, $PLANTERM_STORE, then the settings."""
     if not getattr(args, "demo", False):
         yield resolve_store(settings, getattr(args, "store", None), os.environ)
         return
-    tmp = Path(tempfile.mkdtemp(prefix="planterm-demo-"))
-    try:
-        yield write_demo(tmp / "demo.json", date.today(), settings.tz)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with ended_cleanly():
+        tmp = Path(tempfile.mkdtemp(prefix="planterm-demo-"))
+        try:
+            now = utcnow()
+            yield write_demo(tmp / "demo.json", now.astimezone(settings.tz).date(),
+                             settings.tz, now)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def writes(args: argparse.Namespace) -> bool:
@@ -229,16 +304,27 @@ def run_planner(args: argparse.Namespace, settings: Settings) -> int:
     check_keymap(settings)
     with store_path(args, settings) as path:
         app = make_app(path, settings)
-        app.run()
+
+        def end(signum: int, frame: object) -> None:
+            """Quit as ``q`` does, so that the terminal is given back as it was."""
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # not yet, or no longer, in the app's loop
+                _end(signum, frame)
+            loop.call_soon_threadsafe(partial(app.exit, return_code=128 + signum))
+
+        with ended_cleanly(end):
+            app.run()
         if app.exit_message:
             say(f"planterm: {inert(app.exit_message)}", err=True)
         return app.return_code or 0
 
 
-def say(text: str, *, err: bool = False) -> None:
+def say(text: str, *, err: bool = False, end: str = "\n") -> None:
     """Print human-readable text: every control character and escape sequence in it, which
     may come from stored text, is shown as a visible mark (``planterm.text.inert``)."""
-    print(inert(text, multiline=True), file=sys.stderr if err else sys.stdout)
+    print(inert(text, multiline=True), file=sys.stderr if err else sys.stdout, end=end,
+          flush=bool(end != "\n"))
 
 
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -253,10 +339,16 @@ def print_json(value: object) -> None:
 
 
 def post_json(post: Post, settings: Settings) -> dict[str, Any]:
-    """A post as scripts read it: times in the user's zone with their offset."""
+    """A post as scripts read it: times in the user's zone with their offset, and its
+    problems (``readiness.problems``, empty when it is ready)."""
     doc = post.to_doc()
     local = post.scheduled.astimezone(settings.tz).isoformat() if post.scheduled else None
-    return {"id": post.id, **doc, "scheduled": local}
+    return {"id": post.id, **doc, "scheduled": local, "problems": problems(post)}
+
+
+def plural(n: int, word: str) -> str:
+    """``1 post``, ``2 posts``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def print_posts(ctx: Context, posts: list[Post], as_json: bool, title: str,
@@ -286,6 +378,10 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
     status = parse_status(args.status)
     if status is Status.SCHEDULED and post.scheduled is None:
         raise InputError("--status scheduled: a post needs --on DATE before it is scheduled")
+    try:
+        check_gates(post, status)
+    except TransitionError as e:
+        raise InputError(f"--status {status}: {e}") from None
     post = store.add_post(replace(post, status=status))
     say(f"added post {post.id}: {agenda.post_line(post, ctx.settings)}")
     ctx.note_time(post.scheduled, "--on")
@@ -329,26 +425,149 @@ def cmd_week(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     """planterm list."""
     store = ctx.store
+    start = ctx.when(args.start, "--from") if args.start else None
+    end = ctx.when(args.end, "--to") if args.end else None
+    if start and end and end <= start:
+        raise InputError(f"--to: {agenda.local_text(end, ctx.settings)} is not after --from "
+                         f"{agenda.local_text(start, ctx.settings)}; swap them?")
     query = PostQuery(
-        start=ctx.when(args.start, "--from") if args.start else None,
-        end=ctx.when(args.end, "--to") if args.end else None,
+        start=start,
+        end=end,
         statuses=frozenset(parse_status(s) for s in args.status),
         channels=frozenset(resolve_channels(args.channel, "--channel")),
         objectives=frozenset(resolve_categories(args.objective, store.objectives(),
                                                 "objectives")),
         themes=frozenset(resolve_categories(args.theme, store.themes(), "themes")),
-        words=tuple(w.casefold() for w in args.text.split()),
+        events=frozenset(i for e in args.event for i in find_events(store, e)),
+        words=tuple(args.text.split()),
+        warnings=args.warnings,
     )
     posts = store.posts(query)
-    print_posts(ctx, posts, args.json, f"{len(posts)} posts", query.start, query.end)
+    print_posts(ctx, posts, args.json, plural(len(posts), "post"), query.start, query.end)
     return 0
+
+
+def the_post(ctx: Context, post_id: int) -> Post:
+    """The post with this id, or ``InputError``."""
+    post = ctx.store.get_post(post_id)
+    if post is None:
+        raise InputError(f"no post with id {post_id}")
+    return post
+
+
+def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
+    """planterm show ID [--channel C | --json]."""
+    post = the_post(ctx, args.id)
+    if args.channel:
+        channel = resolve_channels([args.channel], "--channel")[0]
+        if channel not in post.channels:
+            on = ", ".join(post.channels) or "no channel"
+            raise InputError(f"--channel: post {post.id} does not go out on {channel} "
+                             f"(its channels: {on})")
+        write_raw(outgoing_text(post, channel))
+        return 0
+    if args.json:
+        texts = {c: outgoing_text(post, c) for c in post.channels}
+        print_json({**post_json(post, ctx.settings), "outgoing": texts})
+        return 0
+    say(show_text(ctx, post))
+    return 0
+
+
+def write_raw(text: str) -> None:
+    """``text`` exactly, for a pipe or a file; on a terminal, inert (control characters
+    shown as marks) and ended by a line break."""
+    if sys.stdout.isatty():
+        say(text)
+        return
+    sys.stdout.write(text)
+
+
+def show_text(ctx: Context, post: Post) -> str:
+    """A post in full, as ``planterm show`` prints it (made inert by ``say``)."""
+    settings, known = ctx.settings, channels.networks()
+    event = ctx.store.get_event(post.event) if post.event is not None else None
+    rows = [
+        ("status", f"{post.status.symbol} {post.status}"),
+        ("when", agenda.local_text(post.scheduled, settings) if post.scheduled else
+         "unscheduled"),
+        ("channels", ", ".join(known[c].name if c in known else c for c in post.channels)),
+        ("objectives", ", ".join(post.objectives)),
+        ("themes", ", ".join(post.themes)),
+        ("event", f"{event.id} {event.title}" if event else ""),
+        ("hashtags", " ".join(post.hashtags)),
+        ("flags", ", ".join(post.flags)),
+        ("checklist", ", ".join(f"{'✓' if done else '○'} {item}"
+                                for item, done in post.checklist.items())),
+        ("live", "yes" if post.live else ""),
+        ("link", post.link),
+        ("media", post.media),
+        ("created", agenda.local_text(post.created, settings)),
+        ("updated", agenda.local_text(post.updated, settings)),
+        ("uid", post.uid),
+    ]
+    lines = [f"post {post.id}: {inert(post.title)}"]
+    lines += [f"  {name:<10} {inert(value)}" for name, value in rows if value]
+    lines += [f"  {WARN_MARK} {problem}" for problem in problems(post)]
+    for channel in post.channels:
+        fit = channels.fit(outgoing_text(post, channel), channel) if channel in known else None
+        count = f" ({fit.count}/{fit.limit}{' ' + WARN_MARK if fit.over else ''})" if fit else ""
+        name = known[channel].name if channel in known else channel
+        lines += ["", f"on {name}{count}:", *indented(outgoing_text(post, channel))]
+    if not post.channels:
+        lines += ["", "body:", *indented(post.body)]
+    if post.notes:
+        lines += ["", "notes:", *indented(post.notes)]
+    return "\n".join(lines)
+
+
+def indented(text: str) -> list[str]:
+    """Text on its own lines, indented; each made inert (tabs and all)."""
+    return [f"  {inert(line)}" for line in text.split("\n")] if text else ["  (empty)"]
+
+
+def cmd_delete(ctx: Context, args: argparse.Namespace) -> int:
+    """planterm delete ID [--yes]: asks first, keeps a backup holding the post, names it."""
+    store = ctx.store
+    post = the_post(ctx, args.id)
+    line = agenda.post_line(post, ctx.settings)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise InputError(f"delete: the input is not a terminal to ask on; "
+                             f"'planterm delete {post.id} --yes' deletes without asking")
+        say(f"delete post {post.id}: {line}? [y/N] ", err=True, end="")
+        if input().strip().lower() not in ("y", "yes", "o", "oui"):
+            say(f"planterm: post {post.id} kept, nothing deleted", err=True)
+            return 1
+    if getattr(args, "demo", False):
+        store.replace_post(post, None)
+        say(f"deleted post {post.id} from this temporary copy of the demo: {line}")
+        return 0
+    store.daily_backup()
+    backup = holding_backup(store, post) or store.backup("delete")
+    store.replace_post(post, None)  # refused if it changed meanwhile: nothing deleted then
+    say(f"deleted post {post.id}: {line}")
+    say(f"to get it back: the backup {backup} holds it "
+        f"('planterm --store {backup} show {post.id}')")
+    return 0
+
+
+def holding_backup(store: Store, post: Post) -> Path | None:
+    """The newest backup, if it holds ``post`` exactly as it is now."""
+    kept = backups.listing(store.path)
+    if not kept or post.id is None:
+        return None
+    try:
+        doc = json.loads(kept[-1].read_bytes()).get("posts", {}).get(str(post.id))
+        same = doc is not None and Post.from_doc(doc, post.id) == post
+    except (OSError, ValueError, AttributeError):
+        return None
+    return kept[-1] if same else None
 
 
 def cmd_set(ctx: Context, args: argparse.Namespace) -> int:
     """planterm set ID field=value ..."""
-    post = original = ctx.store.get_post(args.id)
-    if post is None:
-        raise InputError(f"no post with id {args.id}")
+    post = original = the_post(ctx, args.id)
     for assignment in args.assignments:
         name, sep, value = assignment.partition("=")
         if not sep:
@@ -364,11 +583,18 @@ def cmd_set(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
-    """planterm check: reads only, unless --compact or --repair."""
+    """planterm check: reads only, unless --compact or --repair. Posts not ready for their
+    status are warnings: they do not make it fail."""
     store = ctx.store
-    problems = store.check()
+    wrong = store.check()
     for warning in store.report.warnings:
         say(f"warning: {inert(warning)}")
+    unready = store.unready()
+    for post, found in unready:
+        when = agenda.local_text(post.scheduled, ctx.settings) if post.scheduled else \
+            "unscheduled"
+        say(f"warning: post {post.id} ({when}, {post.status}) {WARN_MARK} "
+            f"{'; '.join(found)}: {inert(post.title)}")
     if args.compact:
         store.compact()
         say(f"compacted: {store.path} is one JSON file")
@@ -376,20 +602,20 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
     say(f"backups: {len(kept)} in {backups.folder(store.path)}")
     for path in kept:
         say(f"  {path.name}")
-    if problems:
-        say(f"{store.path}: {len(problems)} problems")
-        for problem in problems:
+    if wrong:
+        say(f"{store.path}: {plural(len(wrong), 'problem')}")
+        for problem in wrong:
             say(f"  {inert(str(problem))}")
         return 1
-    counts = {name: len(store.db.table(name)) for name in ("posts", "events", "objectives",
-                                                            "themes")}
-    summary = ", ".join(f"{n} {name}" for name, n in counts.items())
-    say(f"{store.path}: ok ({summary})")
+    summary = ", ".join(plural(len(store.db.table(f"{name}s")), name)
+                        for name in ("post", "event", "objective", "theme"))
+    ready = f"; {plural(len(unready), 'post')} not ready ({WARN_MARK})" if unready else ""
+    say(f"{store.path}: ok ({summary}){ready}")
     return 0
 
 
 COMMANDS = {"add": cmd_add, "event": cmd_event, "week": cmd_week, "list": cmd_list,
-            "set": cmd_set, "check": cmd_check}
+            "set": cmd_set, "check": cmd_check, "show": cmd_show, "delete": cmd_delete}
 
 
 def check_utf8(argv: Sequence[str]) -> None:

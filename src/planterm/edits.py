@@ -7,7 +7,6 @@ Shared by the command line (``planterm set``, ``planterm add``) and the TUI
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -16,17 +15,13 @@ from zoneinfo import ZoneInfo
 from planterm import channels
 from planterm.dates import DateParseError, parse_when, split_leading_date
 from planterm.model import Category, ModelError, Post, Status, TransitionError, with_status
+from planterm.readiness import outgoing_text as outgoing_text  # the planner imports it here
 from planterm.store import Store
+from planterm.text import fold
 
 FIELDS = ("title", "body", "status", "on", "channels", "objectives", "themes", "event",
           "hashtags", "notes")
 """Fields that ``set_field`` (and so ``planterm set``) can change."""
-
-
-def fold(text: str) -> str:
-    """Lower-case, accents removed: how names are compared."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def split_list(value: str) -> list[str]:
@@ -64,22 +59,31 @@ def resolve_categories(names: list[str], known: list[Category], field: str) -> l
     return keys
 
 
-def resolve_event(store: Store, ref: str) -> int | None:
-    """An event by id, or by a piece of its title that names exactly one event."""
+def find_events(store: Store, ref: str) -> list[int]:
+    """Ids of the events ``ref`` names: an id, or words that all appear in the title (case
+    and accents aside); ``ModelError`` when it names none."""
     ref = ref.strip()
-    if not ref:
-        return None
     if ref.isdigit():
         if store.get_event(int(ref)) is None:
             raise ModelError("event", f"no event with id {ref}")
-        return int(ref)
-    found = [e for e in store.events() if fold(ref) in fold(e.title)]
+        return [int(ref)]
+    words = fold(ref).split()
+    found = [e.id for e in store.events()
+             if e.id is not None and all(w in fold(e.title) for w in words)]
+    if not found or not words:
+        raise ModelError("event", f"no event title contains {ref!r}")
+    return found
+
+
+def resolve_event(store: Store, ref: str) -> int | None:
+    """An event by id, or by words of its title that name exactly one event."""
+    if not ref.strip():
+        return None
+    found = find_events(store, ref)
     if len(found) != 1:
-        if not found:
-            raise ModelError("event", f"no event title contains {ref!r}")
-        names = "; ".join(f"{e.id} {e.title}" for e in found[:5])
+        names = "; ".join(f"{e.id} {e.title}" for e in map(store.get_event, found[:5]) if e)
         raise ModelError("event", f"{ref!r} matches {len(found)} events ({names}); give the id")
-    return found[0].id
+    return found[0]
 
 
 def parse_status(value: str) -> Status:
@@ -135,26 +139,33 @@ def set_field(
 # A word right after the leading date that is shaped like a date or time ("25h", "31/02",
 # "2026-02-30") means the date was mistyped: refusing it beats filing "25h" into the title.
 _DATE_SHAPED = re.compile(r"\d{1,2}(h\d*|:\d+|/\d+(/\d+)?)|\d{4}-\d+-\d+", re.IGNORECASE)
-_SIGILS = {"@": "channels", "+": "themes", "!": "objectives"}
+_SIGILS = {"@": "channels", "+": "themes", "!": "objectives", "^": "event"}
+REST_IS_TITLE = "--"
+"""In quick add, every word after this one is the title, sigils and all."""
+_REST_IS_TITLE = re.compile(rf"(?:^|\s){REST_IS_TITLE}(?:\s|$)")
 
 
 def parse_quick_add(
     line: str, store: Store, *, now: datetime, tz: ZoneInfo, default_channels: Sequence[str]
 ) -> Post:
-    """A new, unsaved post from one line: ``ven 10h @ig +prehistoire !visites Teaser``.
+    """A new, unsaved post from one line: ``ven 10h @ig +prehistoire !visites ^12 Teaser``.
 
     A leading date (as ``dates.split_leading_date`` reads it), then words in any order:
     ``@channel``, ``+theme``, ``!objective`` (keys, names or aliases, case and accents
-    ignored); every other word is the title. A sigil counts only before a letter, so
-    "Vernissage !" and "A + B" stay in the title. Without ``@channel`` the post gets
-    ``default_channels``. The post is an idea whatever its date: a line has no body yet,
-    and the date only says when it is planned. ``ModelError`` names the field at fault:
-    ``on``, ``channels``, ``themes``, ``objectives`` or ``title``.
+    ignored), ``^event`` (an id, or a word of one event's title); every other word is the
+    title, and after ``--`` every word is, so ``-- Carte blanche @louvre`` is a title. A
+    sigil counts only before a letter (or ``^`` before a digit), so "Vernissage !", "A + B"
+    and "+1" stay in the title. Without ``@channel`` the post gets ``default_channels``.
+    The post is an idea whatever its date: a line has no body yet, and the date only says
+    when it is planned.
+    ``ModelError`` names the field at fault: ``on``, ``channels``, ``themes``,
+    ``objectives``, ``event`` or ``title``.
     """
-    when, rest = split_leading_date(line, now=now, tz=tz)
+    head, *tail = _REST_IS_TITLE.split(line, maxsplit=1)
+    when, rest = split_leading_date(head, now=now, tz=tz)
     words = rest.split()
     if words and _DATE_SHAPED.fullmatch(words[0]):
-        typed = line[: len(line) - len(rest)] + words[0]
+        typed = head[: len(head.rstrip()) - len(rest)] + words[0]
         try:
             parse_when(typed, now=now, tz=tz)
         except DateParseError as e:
@@ -162,27 +173,25 @@ def parse_quick_add(
     tagged: dict[str, list[str]] = {name: [] for name in _SIGILS.values()}
     title: list[str] = []
     for word in words:
-        if word[0] in _SIGILS and word[1:2].isalpha():
-            tagged[_SIGILS[word[0]]].append(word[1:])
+        field = _SIGILS.get(word[0])
+        # a sigil counts before a letter (and ^ before an id): "A + B" and "+1" are title
+        if field and (word[1:2].isalpha() or (field == "event" and word[1:2].isdigit())):
+            tagged[field].append(word[1:])
         else:
             title.append(word)
+    title += tail[0].split() if tail else []
     if not title:
         raise ModelError("title", "the line needs a title after the date and the tags")
+    if len(tagged["event"]) > 1:
+        raise ModelError("event", f"one event per post, not {len(tagged['event'])}")
     return Post(
         title=" ".join(title),
         channels=resolve_channels(tagged["channels"] or list(default_channels)),
         themes=resolve_categories(tagged["themes"], store.themes(), "themes"),
         objectives=resolve_categories(tagged["objectives"], store.objectives(), "objectives"),
+        event=resolve_event(store, tagged["event"][0]) if tagged["event"] else None,
         scheduled=None if when is None else when.astimezone(UTC),
         status=Status.IDEA,
         created=now,
         updated=now,
     )
-
-
-def outgoing_text(post: Post, channel: str) -> str:
-    """What goes out on a channel: its text, then the post's hashtags it does not hold yet."""
-    text = post.text_for(channel)
-    folded = fold(text)
-    extra = [tag for tag in post.hashtags if fold(tag) not in folded]
-    return " ".join(part for part in (text, *extra) if part)

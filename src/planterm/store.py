@@ -47,12 +47,14 @@ from planterm.model import (
     new_uid,
     utcnow,
 )
+from planterm.readiness import problems
 from planterm.storage import (
     STORAGE_TABLE,
     JournalStorage,
     PlantermTable,
     StoreError,
 )
+from planterm.text import fold
 
 SCHEMA = 2
 TABLES = ("meta", "objectives", "themes", "accounts", "events", "posts")
@@ -117,14 +119,18 @@ class PostQuery:
     themes: frozenset[str] = frozenset()
     events: frozenset[int] = frozenset()
     words: tuple[str, ...] = ()
-    """Lower-case words that must all appear in the title, body, notes or hashtags."""
+    """Words that must all appear in the title, body, notes or hashtags, case and accents
+    aside (``musee`` finds "Musée")."""
     unscheduled: bool = False
     """Include posts with no time (ideas) even when a period is given."""
+    warnings: bool = False
+    """Only posts with problems (``readiness.problems``)."""
 
     def condition(self) -> Callable[[Mapping[str, Any]], bool]:
         """A TinyDB condition on raw documents (UTC ISO strings sort as times)."""
         lo = iso(self.start)
         hi = iso(self.end)
+        words = [fold(w) for w in self.words]
 
         def test(doc: Mapping[str, Any]) -> bool:
             when = doc.get("scheduled")
@@ -143,13 +149,14 @@ class PostQuery:
                 return False
             if self.events and doc.get("event") not in self.events:
                 return False
-            if self.words:
-                hay = " ".join(
+            if words:
+                hay = fold(" ".join(
                     [doc.get("title", ""), doc.get("body", ""), doc.get("notes", ""),
                      *(doc.get("hashtags") or ())]
-                ).lower()
-                return all(w in hay for w in self.words)
-            return True
+                ))
+                if not all(w in hay for w in words):
+                    return False
+            return not self.warnings or bool(problems(Post.from_doc(dict(doc))))
 
         return test
 
@@ -559,6 +566,19 @@ class Store:
         return [Account.from_doc(d) for d in self._tables["accounts"].all()]
 
     # --- check -------------------------------------------------------------
+
+    def unready(self) -> list[tuple[Post, list[str]]]:
+        """The posts not ready for their status, each with its problems
+        (``readiness.problems``), by time; documents that do not fit are ``check``'s."""
+        found = []
+        for i, doc in self.storage.read().get("posts", {}).items():
+            if POST.problem(doc) is None:
+                post = Post.from_doc(doc, int(i))
+                if why := problems(post):
+                    found.append((post, why))
+        found.sort(key=lambda item: (item[0].scheduled is None,
+                                     item[0].scheduled or item[0].created, item[0].id or 0))
+        return found
 
     def check(self) -> list[Problem]:
         """Everything wrong in the store: bad documents, dangling references, shared uids."""

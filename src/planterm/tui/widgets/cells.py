@@ -34,6 +34,17 @@ def fit_words(words: list[str], width: int) -> str:
     return " ".join(shown)
 
 
+def split_words(text: str, width: int) -> tuple[str, str]:
+    """``text`` cut in two at a space, the first part at most ``width`` cells when a word
+    allows it (a longer first word is cut on the line instead)."""
+    if len(text) <= width:
+        return text, ""
+    cut = text.rfind(" ", 0, width + 1)
+    if cut <= 0:
+        return text[:width], text[width:].lstrip()
+    return text[:cut], text[cut + 1 :].lstrip()
+
+
 def split_width(total: int, parts: int, gap: int) -> list[int]:
     """Widths of ``parts`` columns filling ``total`` cells with ``gap`` cells between them."""
     room = max(total - gap * (parts - 1), 0)
