@@ -276,8 +276,9 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
         title=args.title.strip(),
         body=args.body,
         channels=resolve_channels(args.channel or list(ctx.settings.channels)),
-        objectives=resolve_categories(args.objective, store.objectives(), "objectives"),
-        themes=resolve_categories(args.theme, store.themes(), "themes"),
+        objectives=resolve_categories(args.objective, store.objectives(), "objectives",
+                                      archived_ok=()),
+        themes=resolve_categories(args.theme, store.themes(), "themes", archived_ok=()),
         event=resolve_event(store, args.event) if args.event else None,
         scheduled=ctx.when(args.on, "--on") if args.on else None,
     )

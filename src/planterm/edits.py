@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from planterm import channels
 from planterm.dates import DateParseError, parse_when, split_leading_date
 from planterm.model import Category, ModelError, Post, Status, TransitionError, with_status
-from planterm.store import Store
+from planterm.store import CategoryTable, Store, unknown_category
 
 FIELDS = ("title", "body", "status", "on", "channels", "objectives", "themes", "event",
           "hashtags", "notes")
@@ -47,20 +47,29 @@ def resolve_channels(names: list[str], field: str = "channels") -> list[str]:
     return keys
 
 
-def resolve_categories(names: list[str], known: list[Category], field: str) -> list[str]:
-    """Objective or theme keys from their keys or names (case and accents ignored)."""
+def resolve_categories(names: list[str], known: list[Category], field: CategoryTable, *,
+                       archived_ok: Collection[str] | None = None) -> list[str]:
+    """Objective or theme keys from their keys or names (case and accents ignored).
+
+    An archived one is refused for what a post is about to become, and named as such:
+    ``archived_ok`` holds the archived keys still accepted (a post's own, so that editing
+    it keeps its history; ``()`` for a new post); None accepts them all (a filter).
+    """
     by_name = {}
     for cat in known:
-        by_name[fold(cat.key)] = cat.key
-        by_name[fold(cat.name)] = cat.key
+        by_name[fold(cat.key)] = cat
+        by_name[fold(cat.name)] = cat
     keys: list[str] = []
     for name in names:
-        key = by_name.get(fold(name))
-        if key is None:
-            listed = ", ".join(c.key for c in known if not c.archived)
-            raise ModelError(field, f"unknown {field[:-1]} {name!r}; known: {listed}")
-        if key not in keys:
-            keys.append(key)
+        found = by_name.get(fold(name))
+        if found is None:
+            raise ModelError(field, unknown_category(field, name, known))
+        if found.archived and archived_ok is not None and found.key not in archived_ok:
+            one = field[:-1]
+            raise ModelError(field, f"{one} {found.key!r} is archived; to use it again: "
+                                    f"planterm {one} unarchive {found.key}")
+        if found.key not in keys:
+            keys.append(found.key)
     return keys
 
 
@@ -120,10 +129,10 @@ def set_field(
             return replace(post, channels=resolve_channels(split_list(value)))
         case "objectives":
             return replace(post, objectives=resolve_categories(
-                split_list(value), store.objectives(), "objectives"))
+                split_list(value), store.objectives(), "objectives", archived_ok=post.objectives))
         case "themes":
             return replace(post, themes=resolve_categories(
-                split_list(value), store.themes(), "themes"))
+                split_list(value), store.themes(), "themes", archived_ok=post.themes))
         case "event":
             return replace(post, event=resolve_event(store, value))
         case "hashtags":
@@ -171,8 +180,9 @@ def parse_quick_add(
     return Post(
         title=" ".join(title),
         channels=resolve_channels(tagged["channels"] or list(default_channels)),
-        themes=resolve_categories(tagged["themes"], store.themes(), "themes"),
-        objectives=resolve_categories(tagged["objectives"], store.objectives(), "objectives"),
+        themes=resolve_categories(tagged["themes"], store.themes(), "themes", archived_ok=()),
+        objectives=resolve_categories(tagged["objectives"], store.objectives(), "objectives",
+                                      archived_ok=()),
         scheduled=None if when is None else when.astimezone(UTC),
         status=Status.IDEA,
         created=now,
