@@ -11,11 +11,20 @@ import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from planterm import channels
 from planterm.dates import DateParseError, parse_when, split_leading_date
-from planterm.model import Category, ModelError, Post, Status, TransitionError, with_status
+from planterm.model import (
+    CATEGORY,
+    Category,
+    ModelError,
+    Post,
+    Status,
+    TransitionError,
+    with_status,
+)
 from planterm.store import CategoryTable, Store, unknown_category
 
 FIELDS = ("title", "body", "status", "on", "channels", "objectives", "themes", "event",
@@ -139,6 +148,62 @@ def set_field(
             tags = ["#" + t.lstrip("#") for t in split_list(value)]
             return replace(post, hashtags=tags)
     raise ModelError(name, f"unknown field; fields: {', '.join(FIELDS)}")
+
+
+CATEGORY_FIELDS = ("name", "description", "colour", "target_share", "target_per_month")
+"""Fields of an objective or theme that ``set_category_field`` (and so ``planterm objective
+set``) can change; the key stays, since posts refer to it."""
+
+
+def set_category_field(cat: Category, name: str, value: str) -> Category:
+    """``cat`` with one field set from text, or ``ModelError`` naming the field.
+
+    A target is a share or a count per month, not both: setting one clears the other, and
+    an empty value clears it.
+    """
+    value = value.strip()
+    match name:
+        case "name":
+            changed = replace(cat, name=value)
+        case "description":
+            changed = replace(cat, description=value)
+        case "colour" | "color":
+            changed = replace(cat, colour="#" + value.lstrip("#") if value else "#888888")
+        case "target_share":
+            changed = replace(cat, target_share=_number(value.removesuffix("%"), name, float),
+                              target_per_month=None)
+        case "target_per_month":
+            changed = replace(cat, target_per_month=_number(value, name, int),
+                              target_share=None)
+        case _:
+            raise ModelError(name, f"unknown field; fields: {', '.join(CATEGORY_FIELDS)}")
+    CATEGORY.fit(changed.to_doc())  # the stored shape's own checks name the field at fault
+    return changed
+
+
+def _number(text: str, field: str, kind: type[int] | type[float]) -> Any:
+    """A number typed for ``field``, None for an empty value, else ``ModelError``."""
+    if not text:
+        return None
+    try:
+        return kind(text.replace(",", "."))  # "12,5": a decimal comma as French types it
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ModelError(field, f"{text!r} is not {what}") from None
+
+
+def check_category(table: CategoryTable, cat: Category, known: list[Category]) -> None:
+    """``ModelError`` if ``cat``'s key or name would read as another objective's (or theme's)
+    key or name: names are resolved like keys, and one of the two would win silently."""
+    one = table[:-1]
+    for other in known:
+        if other.key == cat.key:
+            continue
+        theirs = {fold(other.key), fold(other.name)}
+        if fold(cat.name) in theirs:
+            raise ModelError("name", f"{cat.name!r} already names {one} {other.key!r}")
+        if fold(cat.key) in theirs:
+            raise ModelError("key", f"{cat.key!r} already names {one} {other.key!r}")
 
 
 # A word right after the leading date that is shaped like a date or time ("25h", "31/02",
