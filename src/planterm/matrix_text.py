@@ -55,7 +55,8 @@ def difference_text(line: Line) -> str:
     if difference is None:
         return ""
     unit = " pts" if line.target_share is not None else ""
-    return f"{symbol(line)} {'+' if difference >= 0 else '-'}{number(abs(difference))}{unit}"
+    sign = "" if symbol(line) == ON else "+" if difference > 0 else "-"
+    return f"{symbol(line)} {sign}{number(abs(difference))}{unit}"
 
 
 def versus(line: Line) -> str:
@@ -108,7 +109,7 @@ def fit(text: str, width: int) -> str:
 def render(matrix: Matrix, settings: Settings, width: int = 80, filter_text: str = "") -> str:
     """The whole matrix as text ``width`` columns wide: heading, grid, rows and columns
     against their targets, gaps."""
-    parts = [_heading(matrix, settings, filter_text), *_grid(matrix, width), "",
+    parts = [*_heading(matrix, settings, width, filter_text), *_grid(matrix, width), "",
              *_lines("objective", matrix.objectives, width), "",
              *_lines("theme", matrix.themes, width), "", *_gaps(matrix, settings, width),
              "", f"{EMPTY} empty cell (a gap)  {BELOW} below target  {ABOVE} above  "
@@ -117,15 +118,17 @@ def render(matrix: Matrix, settings: Settings, width: int = 80, filter_text: str
     return "\n".join(line.rstrip() for line in parts)
 
 
-def _heading(matrix: Matrix, settings: Settings, filter_text: str) -> str:
+def _heading(matrix: Matrix, settings: Settings, width: int, filter_text: str) -> list[str]:
+    """The period and its dates; what was counted, and the filter."""
     span = matrix.selection.span
-    last = span.end.date() - timedelta(days=1)
-    said = [span.label(settings.week_start_index, settings.locale),
-            f"{span.start.date().isoformat()} – {last.isoformat()}",
-            f"{matrix.total} posts, {GROUPS[matrix.selection.status]}"]
+    period = [span.label(settings.week_start_index, settings.locale)]
+    if span.kind != "all":  # the whole plan's label is its dates already
+        last = span.end.date() - timedelta(days=1)
+        period.append(f"{span.start.date().isoformat()} – {last.isoformat()}")
+    counted = [f"{matrix.total} posts, {GROUPS[matrix.selection.status]}"]
     if filter_text.strip():
-        said.append(f"filter: {filter_text.strip()}")
-    return inert(" · ".join(said))
+        counted.append(f"filter: {filter_text.strip()}")
+    return [fit(" · ".join(period), width), fit(" · ".join(counted), width)]
 
 
 def _grid(matrix: Matrix, width: int) -> list[str]:
