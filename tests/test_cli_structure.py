@@ -254,6 +254,6 @@ def test_the_text_marks_gaps_and_untagged_posts(store_path: Path,
     assert grid["recherche"] == ["recherche", "1", "1", "│", "1▼"]  # below its 4 a month
     assert grid["—"] == ["—", "1", "│", "1"]  # "Trois": no objective, no theme
     assert "·" not in " ".join(grid["—"])  # nothing is expected of untagged posts: no gap
-    assert "▼ objective recherche: 1 posts, 4 expected, 3 short" in text
+    assert "▼ objective recherche: 1 post, 4 expected, 3 short" in text
     planned = ran(["matrix", "--from", "2026-11-10", "--status", "published"], capsys)
     assert "0 posts, published" in planned and "·" in planned

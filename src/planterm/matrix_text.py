@@ -41,6 +41,11 @@ def number(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
+def posts(n: int) -> str:
+    """``1 post``, ``3 posts``."""
+    return f"{n} post{'' if n == 1 else 's'}"
+
+
 def symbol(line: Line) -> str:
     """``▼`` below its target, ``▲`` above, ``=`` on it; nothing without a target."""
     difference = line.difference
@@ -125,7 +130,7 @@ def _heading(matrix: Matrix, settings: Settings, width: int, filter_text: str) -
     if span.kind != "all":  # the whole plan's label is its dates already
         last = span.end.date() - timedelta(days=1)
         period.append(f"{span.start.date().isoformat()} – {last.isoformat()}")
-    counted = [f"{matrix.total} posts, {GROUPS[matrix.selection.status]}"]
+    counted = [f"{posts(matrix.total)}, {GROUPS[matrix.selection.status]}"]
     if filter_text.strip():
         counted.append(f"filter: {filter_text.strip()}")
     return [fit(" · ".join(period), width), fit(" · ".join(counted), width)]
@@ -139,10 +144,13 @@ def _grid(matrix: Matrix, width: int) -> list[str]:
     """
     rows, columns = matrix.objectives, matrix.themes
     if not rows or not columns:
-        return ["", "No post in this period: nothing to count yet."]
+        missing = [kind for kind, lines in (("objective", rows), ("theme", columns))
+                   if not lines]
+        return ["", *(f"No {kind} to count yet; add one with: planterm {kind} add KEY NAME"
+                      for kind in missing)]
     digits = len(str(matrix.total))  # no cell or total exceeds the posts counted
     cell = max(4, digits + 1)
-    label = min(max(len(r.key or NONE) for r in rows), 14)
+    label = min(max(len("posts"), *(len(r.key or NONE) for r in rows)), 14)
     total = max(len("posts"), digits)
     per_block = max(1, (width - label - total - 4) // (cell + 1))
     heads = abbreviations([c.key for c in columns], cell)
@@ -185,8 +193,8 @@ def _lines(kind: str, lines: tuple[Line, ...], width: int) -> list[str]:
     out = [f"{kind + 's':<{key_width}} {'name':<{name_width}} "
            f"{'share of the posts':<{bar_width}} {'vs target':>13}"]
     for line in lines:
-        name = line.name + (" (archived)" if line.archived else "") + \
-            (" (unknown)" if line.unknown else "")
+        name = f"no {kind}" if line.key is None else line.name + (
+            " (archived)" if line.archived else " (unknown)" if line.unknown else "")
         out.append(f"{fit(line.key or NONE, key_width)} {fit(name, name_width)} "
                    f"{bar(line.share / scale, bar_width)} {versus(line):>13}  "
                    f"{difference_text(line)}")
@@ -212,7 +220,7 @@ def gap_text(gap: Gap) -> str:
     if gap.kind == "cell":
         what = f"{EMPTY} {gap.objective} × {gap.theme}: empty"
     else:
-        what = f"{BELOW} {gap.kind} {gap.objective or gap.theme}: {gap.count} posts"
+        what = f"{BELOW} {gap.kind} {gap.objective or gap.theme}: {posts(gap.count)}"
     return f"{what}, {number(gap.expected)} expected, {number(gap.shortfall)} short"
 
 
