@@ -157,7 +157,7 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--text", default="", metavar="WORDS")
 
 
-STRUCTURE = {"objective": "objectives", "theme": "themes"}
+STRUCTURE: dict[str, CategoryTable] = {"objective": "objectives", "theme": "themes"}
 """The commands that manage objectives and themes, and the table each works on."""
 
 
@@ -509,7 +509,7 @@ def _filter_words(args: argparse.Namespace) -> list[str]:
 
 def cmd_structure(ctx: Context, args: argparse.Namespace) -> int:
     """planterm objective ... and planterm theme ...: the same commands on either table."""
-    table: CategoryTable = "objectives" if args.command == "objective" else "themes"
+    table = STRUCTURE[args.command]
     if args.structure_command == "add":
         return structure_add(ctx, args, table)
     if args.structure_command == "list":
