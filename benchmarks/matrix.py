@@ -97,6 +97,7 @@ def main() -> None:
         print(f"{len(posts)} posts, {OBJECTIVES} × {THEMES} cells; p50 over {args.runs} runs")
         for kind in ("all", "month"):
             def recompute(kind: matrix.PeriodKind = kind) -> matrix.Matrix:
+                """What the pane does on a change: the period, the counts, the gaps."""
                 span = matrix.span_of(kind, today, plans.TZ, posts=posts)
                 counted = matrix.count(posts, *cats, matrix.Selection(span), today)
                 counted.gaps()

@@ -88,6 +88,7 @@ class Span:
 
 
 def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
+    """The start of ``day`` in ``tz``, aware."""
     return datetime.combine(day, time(), tz)
 
 

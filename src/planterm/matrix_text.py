@@ -157,20 +157,16 @@ def _grid(matrix: Matrix, width: int) -> list[str]:
     out = []
     for start in range(0, len(columns), per_block):
         block = columns[start:start + per_block]
-        last = start + per_block >= len(columns)
-
-        def line(head: str, texts: list[str], tail: str, last: bool = last) -> str:
-            return head + "".join(f"{t:>{cell + 1}}" for t in texts) + (tail if last else "")
-
+        totals = start + per_block >= len(columns)  # the totals close the last block
+        rows_text = [
+            (" " * label, [f"{heads[c.key]} " for c in block], f" │ {'posts':>{total}}"),
+            *((fit(row.key or NONE, label), [f"{cell_text(matrix, row, c)} " for c in block],
+               f" │ {row.count:>{total}}{_mark(row)}") for row in rows),
+            (fit("posts", label), [f"{c.count}{_mark(c)}" for c in block],
+             f" │ {matrix.total:>{total}}")]
         out.append("")
-        out.append(line(" " * label, [f"{heads[c.key]} " for c in block],
-                        f" │ {'posts':>{total}}"))
-        for row in rows:
-            out.append(line(fit(row.key or NONE, label),
-                            [f"{cell_text(matrix, row, c)} " for c in block],
-                            f" │ {row.count:>{total}}{_mark(row)}"))
-        out.append(line(fit("posts", label), [f"{c.count}{_mark(c)}" for c in block],
-                        f" │ {matrix.total:>{total}}"))
+        out += [head + "".join(f"{t:>{cell + 1}}" for t in texts) + (tail if totals else "")
+                for head, texts, tail in rows_text]
     return out
 
 
@@ -258,6 +254,7 @@ def to_json(matrix: Matrix, settings: Settings, filter_text: str = "") -> dict[s
 
 
 def _line_json(line: Line) -> dict[str, Any]:
+    """A row or column for scripts: its posts, share, targets and difference."""
     difference = line.difference
     return {"key": line.key, "name": line.name, "posts": line.count,
             "share": round(line.share, 2), "target_share": line.target_share,
