@@ -255,5 +255,6 @@ def test_the_text_marks_gaps_and_untagged_posts(store_path: Path,
     assert grid["—"] == ["—", "1", "│", "1"]  # "Trois": no objective, no theme
     assert "·" not in " ".join(grid["—"])  # nothing is expected of untagged posts: no gap
     assert "▼ objective recherche: 1 post, 4 expected, 3 short" in text
+    assert "33% · 1 / 4  ▼ -3" in text  # its share (the bar), then posts against 4 a month
     planned = ran(["matrix", "--from", "2026-11-10", "--status", "published"], capsys)
     assert "0 posts, published" in planned and "·" in planned

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from planterm.matrix import (
+    Line,
     Selection,
     Span,
     cell_posts,
@@ -19,6 +20,7 @@ from planterm.matrix import (
     shift_anchor,
     span_of,
 )
+from planterm.matrix_text import abbreviations, bar, difference_text, fit, versus
 from planterm.model import Category, Post, Status
 from planterm.store import PostQuery, Store
 
@@ -271,3 +273,19 @@ def test_span_labels() -> None:
     assert span_of("quarter", NOV, PARIS).label(locale="fr") == "T4 2026"
     whole = Span("all", datetime(2026, 1, 5, tzinfo=PARIS), datetime(2026, 3, 1, tzinfo=PARIS))
     assert whole.label() == "2026-01-05 – 2026-02-28"
+
+
+def test_text_bars_signs_and_abbreviations() -> None:
+    assert bar(0.5, 4) == "██  "
+    assert bar(0.53, 4) == "██▏ "  # 17 eighths of a cell
+    assert bar(1.7, 3) == "███" and bar(0, 3) == "   "
+    assert abbreviations(["recherche", "restitutions", "recit", None], 3) == {
+        "recherche": "rec", "restitutions": "res", "recit": "re2", None: "—"}
+    on = Line("v", "V", 1, 25.0, target_share=25.0, expected=1.0)
+    below = Line("v", "V", 1, 20.0, target_share=25.0, expected=1.25)
+    counted = Line("r", "R", 9, 30.0, target_per_month=12, expected=12.0)
+    assert [difference_text(line) for line in (on, below, counted)] == [
+        "= 0 pts", "▼ -5 pts", "▼ -3"]
+    assert [versus(line) for line in (on, counted)] == ["25% / 25%", "30% · 9 / 12"]
+    assert fit("Exposition « Parures » 🧶", 12) == "Exposition …"
+    assert fit("🧶🧶🧶", 5) == "🧶🧶…" and fit("ab", 4) == "ab  "

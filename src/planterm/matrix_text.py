@@ -65,14 +65,18 @@ def difference_text(line: Line) -> str:
 
 
 def versus(line: Line) -> str:
-    """What is compared: ``37% / 25%`` for a share target, ``9 / 12`` posts for a count per
-    month, the share alone without a target."""
+    """What is compared: ``37% / 25%`` for a share target; for a count per month, the share
+    (what the bar shows) then the posts against the period's target, ``12% · 9 / 12``."""
     share = f"{line.share:.0f}%"
     if line.target_share is not None:
         return f"{share} / {number(line.target_share)}%"
     if line.expected is not None:
-        return f"{line.count} / {number(line.expected)}"
+        return f"{share} · {line.count} / {number(line.expected)}"
     return share
+
+
+VERSUS_WIDTH = 16
+"""Cells for ``versus`` in a line: ``100% · 120 / 12.5``."""
 
 
 def abbreviations(keys: list[Key], width: int) -> dict[Key, str]:
@@ -180,19 +184,19 @@ def _lines(kind: str, lines: tuple[Line, ...], width: int) -> list[str]:
     if not lines:
         return []
     key_width = min(max(len(line.key or NONE) for line in lines), 14)
-    numbers = 30  # " 100% / 100%  ▼ -100.0 pts"
+    numbers = VERSUS_WIDTH + 15  # " … ▼ -100.0 pts"
     rest = max(width - key_width - 1 - numbers, 20)
     name_width = min(24, rest // 2)
     bar_width = rest - name_width - 1
     scale = max([1.0, *(line.share for line in lines),
                  *(line.target_share or 0.0 for line in lines)])
     out = [f"{kind + 's':<{key_width}} {'name':<{name_width}} "
-           f"{'share of the posts':<{bar_width}} {'vs target':>13}"]
+           f"{'share of the posts':<{bar_width}} {'vs target':>{VERSUS_WIDTH}}"]
     for line in lines:
         name = f"no {kind}" if line.key is None else line.name + (
             " (archived)" if line.archived else " (unknown)" if line.unknown else "")
         out.append(f"{fit(line.key or NONE, key_width)} {fit(name, name_width)} "
-                   f"{bar(line.share / scale, bar_width)} {versus(line):>13}  "
+                   f"{bar(line.share / scale, bar_width)} {versus(line):>{VERSUS_WIDTH}}  "
                    f"{difference_text(line)}")
     return out
 
