@@ -25,7 +25,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
-from planterm import agenda, backups, channels
+from planterm import agenda, backups, channels, matrix_text
 from planterm.config import Settings, SettingsError, load_settings, resolve_store
 from planterm.dates import (
     DateParseError,
@@ -36,15 +36,23 @@ from planterm.dates import (
 )
 from planterm.demo import write_demo
 from planterm.edits import (
+    CATEGORY_FIELDS,
     FIELDS,
+    check_category,
     find_events,
     parse_status,
     resolve_categories,
     resolve_channels,
     resolve_event,
+    set_category_field,
     set_field,
 )
+from planterm.filters import parse_filter
+from planterm.matrix import PERIODS, STATUS_GROUPS, Selection, count_store, span_of
+from planterm.matrix_text import number
 from planterm.model import (
+    CATEGORY,
+    Category,
     Event,
     EventKind,
     ModelError,
@@ -56,7 +64,7 @@ from planterm.model import (
 )
 from planterm.readiness import WARN_MARK, outgoing_text, problems
 from planterm.storage import StoreError, repair
-from planterm.store import PostQuery, Store
+from planterm.store import CategoryInUse, CategoryTable, PostQuery, Store
 from planterm.text import inert
 
 LOCK_TIMEOUT = 5.0
@@ -127,15 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--from", dest="start", metavar="DATE")
     lst.add_argument("--to", dest="end", metavar="DATE")
     lst.add_argument("--status", action="append", default=[], metavar="S")
-    lst.add_argument("--channel", action="append", default=[], metavar="C")
-    lst.add_argument("--objective", action="append", default=[], metavar="O")
-    lst.add_argument("--theme", action="append", default=[], metavar="T")
-    lst.add_argument("--event", action="append", default=[], metavar="E",
-                     help="an event's id or words of its title; repeatable")
-    lst.add_argument("--text", default="", metavar="WORDS",
-                     help="words in the title, body, notes or hashtags (case and accents aside)")
-    lst.add_argument("--warnings", action="store_true",
-                     help=f"only posts not ready for their status (marked {WARN_MARK})")
+    _add_filters(lst)
     lst.add_argument("--json", action="store_true", help="print a JSON array of posts")
 
     show = sub.add_parser(
@@ -163,6 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("id", type=int)
     st.add_argument("assignments", nargs="+", metavar="field=value")
 
+    _add_structure_parsers(sub, common)
+    _add_matrix_parser(sub, common)
+
     check = sub.add_parser("check", parents=[common], help="validate the store, change nothing",
                            description="Validate the store and list its backups; writes nothing "
                                        "unless --compact or --repair is given.")
@@ -174,7 +177,79 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-READ_ONLY = frozenset({"week", "list", "check", "show"})
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    """The filters of ``list``, which ``matrix`` takes too."""
+    parser.add_argument("--channel", action="append", default=[], metavar="C")
+    parser.add_argument("--objective", action="append", default=[], metavar="O")
+    parser.add_argument("--theme", action="append", default=[], metavar="T")
+    parser.add_argument("--event", action="append", default=[], metavar="E",
+                        help="an event's id or words of its title; repeatable")
+    parser.add_argument("--text", default="", metavar="WORDS",
+                        help="words in the title, body, notes or hashtags (case and accents "
+                             "aside)")
+    parser.add_argument("--warnings", action="store_true",
+                        help=f"only posts not ready for their status (marked {WARN_MARK})")
+
+
+STRUCTURE: dict[str, CategoryTable] = {"objective": "objectives", "theme": "themes"}
+"""The commands that manage objectives and themes, and the table each works on."""
+
+
+def _add_structure_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``planterm objective ...`` and ``planterm theme ...``: the same commands for both."""
+    for one, what in (("objective", "why the institution posts"),
+                      ("theme", "what a post is about")):
+        a = "an" if one == "objective" else "a"
+        top = sub.add_parser(one, parents=[common], help=f"manage {one}s ({what})",
+                             description=f"Manage {one}s: {what}.")
+        cmds = top.add_subparsers(dest="structure_command", metavar="COMMAND", required=True,
+                                  parser_class=_Parser)
+        add = cmds.add_parser("add", parents=[common], help=f"add {a} {one}")
+        add.add_argument("key", help="short key for commands and quick add: lower-case "
+                                     "letters, digits, - or _")
+        add.add_argument("name", help="the name people read")
+        add.add_argument("--description", metavar="TEXT")
+        add.add_argument("--colour", "--color", dest="colour", metavar="HEX",
+                         help="e.g. #1f77b4 (never the only sign of anything)")
+        target = add.add_mutually_exclusive_group()
+        target.add_argument("--target-share", metavar="PCT",
+                            help="target share of the posts, in percent")
+        target.add_argument("--target-per-month", metavar="N", help="target posts per month")
+        lst = cmds.add_parser("list", parents=[common], help=f"list the {one}s, archived too")
+        lst.add_argument("--json", action="store_true", help="print a JSON array")
+        st = cmds.add_parser("set", parents=[common], help=f"change fields of {a} {one}",
+                             description=f"Change fields: {', '.join(CATEGORY_FIELDS)}; "
+                                         "an empty value clears a target.")
+        st.add_argument("key")
+        st.add_argument("assignments", nargs="+", metavar="field=value")
+        for name, does in (("archive", "hide from new posts; its history stays"),
+                           ("unarchive", "offer again for new posts"),
+                           ("delete", "delete, if no post uses it")):
+            cmds.add_parser(name, parents=[common], help=does).add_argument("key")
+        merge = cmds.add_parser("merge", parents=[common],
+                                help=f"move every post of one {one} to another, delete the first")
+        merge.add_argument("key", metavar="FROM")
+        merge.add_argument("into", metavar="INTO")
+
+
+def _add_matrix_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``planterm matrix``: objectives × themes for a period."""
+    mx = sub.add_parser("matrix", parents=[common], help="count posts per objective × theme",
+                        description="Count the posts of a period per objective × theme, and "
+                                    "compare each objective and theme with its target. "
+                                    "Cancelled posts are not counted.")
+    mx.add_argument("--period", choices=PERIODS, default="month")
+    mx.add_argument("--from", dest="start", metavar="DATE",
+                    help="a day in the period (default: today; not with --period all)")
+    mx.add_argument("--status", choices=tuple(STATUS_GROUPS), default="all",
+                    help="all, planned (not yet published) or published")
+    _add_filters(mx)
+    mx.add_argument("--filter", default="", metavar="LINE",
+                    help="the planner's filter line: status:draft ch:ig event:12 words")
+    mx.add_argument("--json", action="store_true", help="print the matrix as JSON")
+
+
+READ_ONLY = frozenset({"week", "list", "check", "show", "matrix"})
 """Commands that never write: no store is created, migrated, compacted or backed up."""
 
 
@@ -253,6 +328,8 @@ def writes(args: argparse.Namespace) -> bool:
     with ``--compact`` or ``--repair``."""
     if args.command == "check":
         return bool(args.compact or args.repair)
+    if args.command in STRUCTURE:
+        return bool(args.structure_command != "list")
     return args.command not in READ_ONLY
 
 
@@ -368,8 +445,9 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
         title=args.title.strip(),
         body=args.body,
         channels=resolve_channels(args.channel or list(ctx.settings.channels)),
-        objectives=resolve_categories(args.objective, store.objectives(), "objectives"),
-        themes=resolve_categories(args.theme, store.themes(), "themes"),
+        objectives=resolve_categories(args.objective, store.objectives(), "objectives",
+                                      archived_ok=()),
+        themes=resolve_categories(args.theme, store.themes(), "themes", archived_ok=()),
         event=resolve_event(store, args.event) if args.event else None,
         scheduled=ctx.when(args.on, "--on") if args.on else None,
     )
@@ -424,16 +502,25 @@ def cmd_week(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     """planterm list."""
-    store = ctx.store
     start = ctx.when(args.start, "--from") if args.start else None
     end = ctx.when(args.end, "--to") if args.end else None
     if start and end and end <= start:
         raise InputError(f"--to: {agenda.local_text(end, ctx.settings)} is not after --from "
                          f"{agenda.local_text(start, ctx.settings)}; swap them?")
-    query = PostQuery(
+    query = replace(
+        filter_query(ctx.store, args),
         start=start,
         end=end,
         statuses=frozenset(parse_status(s) for s in args.status),
+    )
+    posts = ctx.store.posts(query)
+    print_posts(ctx, posts, args.json, plural(len(posts), "post"), query.start, query.end)
+    return 0
+
+
+def filter_query(store: Store, args: argparse.Namespace) -> PostQuery:
+    """The query of the filters ``list`` and ``matrix`` share (``_add_filters``)."""
+    return PostQuery(
         channels=frozenset(resolve_channels(args.channel, "--channel")),
         objectives=frozenset(resolve_categories(args.objective, store.objectives(),
                                                 "objectives")),
@@ -442,9 +529,6 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
         words=tuple(args.text.split()),
         warnings=args.warnings,
     )
-    posts = store.posts(query)
-    print_posts(ctx, posts, args.json, plural(len(posts), "post"), query.start, query.end)
-    return 0
 
 
 def the_post(ctx: Context, post_id: int) -> Post:
@@ -614,8 +698,151 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_matrix(ctx: Context, args: argparse.Namespace) -> int:
+    """planterm matrix: reads only."""
+    tz = ctx.settings.tz
+    if args.start and args.period == "all":
+        raise InputError("--from: not with --period all, which runs from the first post "
+                         "to the last")
+    today = ctx.now.astimezone(tz).date()
+    anchor = ctx.when(args.start, "--from").astimezone(tz).date() if args.start else today
+    query = parse_filter(args.filter, ctx.store, base=filter_query(ctx.store, args))
+    span = span_of(args.period, anchor, tz, ctx.settings.week_start_index,
+                   ctx.store.post_documents())
+    counted = count_store(ctx.store, Selection(span, query, args.status), today)
+    shown = " ".join(_filter_words(args))
+    if args.json:
+        print_json(matrix_text.to_json(counted, ctx.settings, shown))
+    else:
+        width = min(max(shutil.get_terminal_size().columns, 60), 160)
+        say(matrix_text.render(counted, ctx.settings, width, shown))
+    return 0
+
+
+def _filter_words(args: argparse.Namespace) -> list[str]:
+    """The filters given, as the filter line writes them, for the heading."""
+    words = [f"{name}:{value}" for name, values in (
+        ("ch", args.channel), ("obj", args.objective), ("theme", args.theme)) for value in values]
+    return [*words, *args.text.split(), *args.filter.split()]
+
+
+def cmd_structure(ctx: Context, args: argparse.Namespace) -> int:
+    """planterm objective ... and planterm theme ...: the same commands on either table."""
+    table = STRUCTURE[args.command]
+    if args.structure_command == "add":
+        return structure_add(ctx, args, table)
+    if args.structure_command == "list":
+        return structure_list(ctx, args, table)
+    (key,) = resolve_categories([args.key], ctx.store.categories(table), table)
+    cat = ctx.store.category(table, key)
+    assert cat is not None  # just resolved from the same store
+    if args.structure_command == "set":
+        return structure_set(ctx, args, table, cat)
+    if args.structure_command in ("archive", "unarchive"):
+        return structure_archive(ctx, table, cat, args.structure_command == "archive")
+    if args.structure_command == "delete":
+        return structure_delete(ctx, table, cat)
+    return structure_merge(ctx, args, table, cat)
+
+
+def structure_add(ctx: Context, args: argparse.Namespace, table: CategoryTable) -> int:
+    """planterm objective add KEY NAME [--description] [--colour] [--target-...]."""
+    cat = Category(key=args.key.strip(), name=args.name.strip())
+    for name in ("description", "colour", "target_share", "target_per_month"):
+        value = getattr(args, name)
+        if value is not None:
+            cat = set_category_field(cat, name, value)
+    CATEGORY.fit(cat.to_doc())  # a bad key or an empty name, named, before anything else
+    check_category(table, cat, ctx.store.categories(table))
+    ctx.store.add_category(table, cat)
+    say(f"added {table[:-1]} {category_line(cat, 0)}")
+    return 0
+
+
+def structure_list(ctx: Context, args: argparse.Namespace, table: CategoryTable) -> int:
+    """planterm objective list [--json]: archived ones too, with the posts that use each."""
+    cats, used = ctx.store.categories(table), ctx.store.usage(table)
+    if args.json:
+        print_json([{**c.to_doc(), "posts": used[c.key]} for c in cats])
+    elif not cats:
+        say(f"no {table} yet; add one with: planterm {table[:-1]} add KEY NAME "
+            "[--target-share PCT | --target-per-month N]")
+    for cat in [] if args.json else cats:
+        say(category_line(cat, used[cat.key], max(len(c.key) for c in cats)))
+    return 0
+
+
+def structure_set(ctx: Context, args: argparse.Namespace, table: CategoryTable,
+                  cat: Category) -> int:
+    """planterm objective set KEY field=value ..."""
+    new = cat
+    for assignment in args.assignments:
+        name, sep, value = assignment.partition("=")
+        if not sep:
+            raise InputError(f"{assignment!r}: expected field=value; fields: "
+                             f"{', '.join(CATEGORY_FIELDS)}")
+        new = set_category_field(new, name.strip(), value)
+    check_category(table, new, ctx.store.categories(table))
+    ctx.store.update_category(table, cat, new)
+    say(f"{table[:-1]} {category_line(new, ctx.store.usage(table)[new.key])}")
+    return 0
+
+
+def structure_archive(ctx: Context, table: CategoryTable, cat: Category, archive: bool) -> int:
+    """planterm objective archive / unarchive KEY; already so, nothing is written."""
+    one, done = table[:-1], "archived" if archive else "unarchived"
+    if cat.archived == archive:
+        say(f"{one} {cat.key} is {'already archived' if archive else 'not archived'}; "
+            "nothing to do")
+        return 0
+    ctx.store.update_category(table, cat, replace(cat, archived=archive))
+    what = ("hidden from new posts; its posts keep it, and past matrices show it" if archive
+            else "offered again for new posts")
+    say(f"{done} {one} {cat.key}: {what}")
+    return 0
+
+
+def structure_delete(ctx: Context, table: CategoryTable, cat: Category) -> int:
+    """planterm objective delete KEY: only when no post uses it."""
+    one = table[:-1]
+    try:
+        ctx.store.delete_category(table, cat)
+    except CategoryInUse as e:
+        raise InputError(f"{e.problem}, so it stays; archive it instead (planterm {one} "
+                         f"archive {cat.key}), or merge it (planterm {one} merge {cat.key} "
+                         "INTO)") from None
+    say(f"deleted {one} {cat.key}")
+    return 0
+
+
+def structure_merge(ctx: Context, args: argparse.Namespace, table: CategoryTable,
+                    cat: Category) -> int:
+    """planterm theme merge FROM INTO: FROM's posts move to INTO, FROM is deleted."""
+    (into,) = resolve_categories([args.into], ctx.store.categories(table), table)
+    merge = ctx.store.merge_categories(table, cat.key, into)
+    n = len(merge.posts)
+    say(f"merged {table[:-1]} {cat.key} into {into}: {n} post{'s' if n != 1 else ''} "
+        f"moved, {cat.key} deleted")
+    return 0
+
+
+def category_line(cat: Category, used: int, key_width: int = 0) -> str:
+    """``visites  Faire venir au musée · target 25% · 12 posts · archived``."""
+    said = [f"{cat.key:<{key_width}}  {cat.name}"]
+    if cat.target_share is not None:
+        unused = f" ({cat.target_per_month}/month not used)" if cat.target_per_month else ""
+        said.append(f"target {number(cat.target_share)}%{unused}")
+    elif cat.target_per_month is not None:
+        said.append(f"target {cat.target_per_month}/month")
+    said.append(f"{used} post{'s' if used != 1 else ''}")
+    if cat.archived:
+        said.append("archived")
+    return " · ".join(said)
+
+
 COMMANDS = {"add": cmd_add, "event": cmd_event, "week": cmd_week, "list": cmd_list,
-            "set": cmd_set, "check": cmd_check, "show": cmd_show, "delete": cmd_delete}
+            "set": cmd_set, "check": cmd_check, "show": cmd_show, "delete": cmd_delete,
+            "objective": cmd_structure, "theme": cmd_structure, "matrix": cmd_matrix}
 
 
 def check_utf8(argv: Sequence[str]) -> None:

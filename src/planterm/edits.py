@@ -7,16 +7,25 @@ Shared by the command line (``planterm set``, ``planterm add``) and the TUI
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from planterm import channels
 from planterm.dates import DateParseError, parse_when, split_leading_date
-from planterm.model import Category, ModelError, Post, Status, TransitionError, with_status
+from planterm.model import (
+    CATEGORY,
+    Category,
+    ModelError,
+    Post,
+    Status,
+    TransitionError,
+    with_status,
+)
 from planterm.readiness import outgoing_text as outgoing_text  # the planner imports it here
-from planterm.store import Store
+from planterm.store import CategoryTable, Store, unknown_category
 from planterm.text import fold
 
 FIELDS = ("title", "body", "status", "on", "channels", "objectives", "themes", "event",
@@ -42,20 +51,29 @@ def resolve_channels(names: list[str], field: str = "channels") -> list[str]:
     return keys
 
 
-def resolve_categories(names: list[str], known: list[Category], field: str) -> list[str]:
-    """Objective or theme keys from their keys or names (case and accents ignored)."""
+def resolve_categories(names: list[str], known: list[Category], field: CategoryTable, *,
+                       archived_ok: Collection[str] | None = None) -> list[str]:
+    """Objective or theme keys from their keys or names (case and accents ignored).
+
+    An archived one is refused for what a post is about to become, and named as such:
+    ``archived_ok`` holds the archived keys still accepted (a post's own, so that editing
+    it keeps its history; ``()`` for a new post); None accepts them all (a filter).
+    """
     by_name = {}
     for cat in known:
-        by_name[fold(cat.key)] = cat.key
-        by_name[fold(cat.name)] = cat.key
+        by_name[fold(cat.key)] = cat
+        by_name[fold(cat.name)] = cat
     keys: list[str] = []
     for name in names:
-        key = by_name.get(fold(name))
-        if key is None:
-            listed = ", ".join(c.key for c in known if not c.archived)
-            raise ModelError(field, f"unknown {field[:-1]} {name!r}; known: {listed}")
-        if key not in keys:
-            keys.append(key)
+        found = by_name.get(fold(name))
+        if found is None:
+            raise ModelError(field, unknown_category(field, name, known))
+        if found.archived and archived_ok is not None and found.key not in archived_ok:
+            one = field[:-1]
+            raise ModelError(field, f"{one} {found.key!r} is archived; to use it again: "
+                                    f"planterm {one} unarchive {found.key}")
+        if found.key not in keys:
+            keys.append(found.key)
     return keys
 
 
@@ -124,16 +142,72 @@ def set_field(
             return replace(post, channels=resolve_channels(split_list(value)))
         case "objectives":
             return replace(post, objectives=resolve_categories(
-                split_list(value), store.objectives(), "objectives"))
+                split_list(value), store.objectives(), "objectives", archived_ok=post.objectives))
         case "themes":
             return replace(post, themes=resolve_categories(
-                split_list(value), store.themes(), "themes"))
+                split_list(value), store.themes(), "themes", archived_ok=post.themes))
         case "event":
             return replace(post, event=resolve_event(store, value))
         case "hashtags":
             tags = ["#" + t.lstrip("#") for t in split_list(value)]
             return replace(post, hashtags=tags)
     raise ModelError(name, f"unknown field; fields: {', '.join(FIELDS)}")
+
+
+CATEGORY_FIELDS = ("name", "description", "colour", "target_share", "target_per_month")
+"""Fields of an objective or theme that ``set_category_field`` (and so ``planterm objective
+set``) can change; the key stays, since posts refer to it."""
+
+
+def set_category_field(cat: Category, name: str, value: str) -> Category:
+    """``cat`` with one field set from text, or ``ModelError`` naming the field.
+
+    A target is a share or a count per month, not both: setting one clears the other, and
+    an empty value clears it.
+    """
+    value = value.strip()
+    match name:
+        case "name":
+            changed = replace(cat, name=value)
+        case "description":
+            changed = replace(cat, description=value)
+        case "colour" | "color":
+            changed = replace(cat, colour="#" + value.lstrip("#") if value else "#888888")
+        case "target_share":
+            changed = replace(cat, target_share=_number(value.removesuffix("%"), name, float),
+                              target_per_month=None)
+        case "target_per_month":
+            changed = replace(cat, target_per_month=_number(value, name, int),
+                              target_share=None)
+        case _:
+            raise ModelError(name, f"unknown field; fields: {', '.join(CATEGORY_FIELDS)}")
+    CATEGORY.fit(changed.to_doc())  # the stored shape's own checks name the field at fault
+    return changed
+
+
+def _number(text: str, field: str, kind: type[int] | type[float]) -> Any:
+    """A number typed for ``field``, None for an empty value, else ``ModelError``."""
+    if not text:
+        return None
+    try:
+        return kind(text.replace(",", "."))  # "12,5": a decimal comma as French types it
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ModelError(field, f"{text!r} is not {what}") from None
+
+
+def check_category(table: CategoryTable, cat: Category, known: list[Category]) -> None:
+    """``ModelError`` if ``cat``'s key or name would read as another objective's (or theme's)
+    key or name: names are resolved like keys, and one of the two would win silently."""
+    one = table[:-1]
+    for other in known:
+        if other.key == cat.key:
+            continue
+        theirs = {fold(other.key), fold(other.name)}
+        if fold(cat.name) in theirs:
+            raise ModelError("name", f"{cat.name!r} already names {one} {other.key!r}")
+        if fold(cat.key) in theirs:
+            raise ModelError("key", f"{cat.key!r} already names {one} {other.key!r}")
 
 
 # A word right after the leading date that is shaped like a date or time ("25h", "31/02",
@@ -187,8 +261,9 @@ def parse_quick_add(
     return Post(
         title=" ".join(title),
         channels=resolve_channels(tagged["channels"] or list(default_channels)),
-        themes=resolve_categories(tagged["themes"], store.themes(), "themes"),
-        objectives=resolve_categories(tagged["objectives"], store.objectives(), "objectives"),
+        themes=resolve_categories(tagged["themes"], store.themes(), "themes", archived_ok=()),
+        objectives=resolve_categories(tagged["objectives"], store.objectives(), "objectives",
+                                      archived_ok=()),
         event=resolve_event(store, tagged["event"][0]) if tagged["event"] else None,
         scheduled=None if when is None else when.astimezone(UTC),
         status=Status.IDEA,

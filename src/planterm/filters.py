@@ -34,9 +34,10 @@ KNOWN = "status, ch (channel), obj (objective), theme, event, warn"
 """The fields, as an error message lists them."""
 
 
-def parse_filter(text: str, store: Store) -> PostQuery:
-    """The query a filter line asks for; ``ModelError`` naming the field and what is known."""
-    query = PostQuery()
+def parse_filter(text: str, store: Store, base: PostQuery | None = None) -> PostQuery:
+    """The query a filter line asks for, narrowing ``base`` (the command line's options);
+    ``ModelError`` naming the field and what is known."""
+    query = base or PostQuery()
     words: list[str] = []
     for token in text.split():
         name, sep, value = token.partition(":")
@@ -56,7 +57,7 @@ def parse_filter(text: str, store: Store) -> PostQuery:
         if not values:
             raise ModelError(field, f"{name}: needs a value, as in {name}:…")
         query = _narrow(query, field, values, store)
-    return replace(query, words=tuple(words))
+    return replace(query, words=(*query.words, *words))
 
 
 def _narrow(query: PostQuery, field: str, values: list[str], store: Store) -> PostQuery:
