@@ -24,7 +24,6 @@ from planterm.model import (
     TransitionError,
     with_status,
 )
-from planterm.readiness import outgoing_text as outgoing_text  # the planner imports it here
 from planterm.store import CategoryTable, Store, unknown_category
 from planterm.text import fold
 
