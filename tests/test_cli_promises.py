@@ -191,5 +191,5 @@ def test_unknown_keymap_id_is_refused_naming_the_file_and_the_ids(
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "keymap.quit is not a binding id" in err and str(config) in err
-    assert "app.quit" in err and "calendar.next_status" in err
+    assert "app.quit" in err and "post.next_status" in err
     assert not (tmp_path / "plan.json").exists()

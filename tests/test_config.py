@@ -120,9 +120,9 @@ def test_missing_keys_take_defaults(tmp_path: Path) -> None:
 
 def test_keymap_ids_may_be_written_unquoted(tmp_path: Path) -> None:
     # TOML reads app.quit = ... as a nested table: it is the id "app.quit" all the same.
-    path = _write(tmp_path, '[keymap]\napp.quit = "ctrl+q"\n"calendar.next_status" = "x"\n')
+    path = _write(tmp_path, '[keymap]\napp.quit = "ctrl+q"\n"post.next_status" = "x"\n')
     settings = load_settings(path)
-    assert dict(settings.keymap) == {"app.quit": "ctrl+q", "calendar.next_status": "x"}
+    assert dict(settings.keymap) == {"app.quit": "ctrl+q", "post.next_status": "x"}
 
 
 def test_settings_file_example_names_a_real_binding_id(tmp_path: Path) -> None:

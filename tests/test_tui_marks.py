@@ -92,7 +92,7 @@ async def test_help_has_a_legend_of_every_sign_and_keeps_the_binding_ids(
         for sign in ("◆", WARN_MARK, "⚑", "•"):
             assert sign in legend
         keys = "\n".join(shown_text(s) for s in app.screen.query(".help-group").results(Static))
-        for binding_id in ("calendar.undated", "calendar.copy", "calendar.previous_status"):
+        for binding_id in ("calendar.undated", "post.copy", "post.previous_status"):
             assert binding_id in keys
         assert "moves the link to the notes" in keys  # what S does to a published post
 

@@ -46,8 +46,8 @@ async def test_an_empty_store_says_how_to_add_a_post_and_open_the_demo(tmp_path:
         pane = await ready(pilot)
         assert pane.has_class("-empty")
         text = str(pane.query_one("#empty", Static).render())
-        assert "Press a to add a post" in text and "or n to write one" in text
-        assert "planterm --demo" in text
+        assert "planterm objective add" in text and "write a post in the editor" in text
+        assert "add one from a line" in text and "planterm --demo" in text
 
 
 async def test_a_store_that_cannot_be_opened_ends_the_app_with_code_1(tmp_path: Path) -> None:
@@ -83,11 +83,11 @@ async def test_1_2_3_switch_panes_and_the_later_ones_say_so(tmp_path: Path) -> N
         await ready(pilot)
         switcher = app.query_one("#panes", ContentSwitcher)
         await pilot.press("2")
-        assert switcher.current == "matrix"
-        notice = app.query_one("#matrix .notice", Static)
-        assert "coming in a later version" in str(notice.render())
+        assert switcher.current == "matrix" and app.focused is app.query_one("#matrix")
         await pilot.press("3")
         assert switcher.current == "events"
+        notice = app.query_one("#events .notice", Static)
+        assert "coming in a later version" in str(notice.render())
         await pilot.press("1")
         assert switcher.current == "calendar" and app.focused is app.query_one(CalendarPane)
 
@@ -124,7 +124,7 @@ async def test_help_is_built_from_the_bindings_grouped_by_pane(tmp_path: Path) -
 
 
 async def test_the_keymap_setting_rebinds_keys_and_help_shows_it(tmp_path: Path) -> None:
-    settings = replace(SETTINGS, keymap={"calendar.next_status": "x"})
+    settings = replace(SETTINGS, keymap={"post.next_status": "x"})
     path = demo_path(tmp_path)
     app = app_on(path, settings)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -38,6 +38,7 @@ from planterm.demo import write_demo
 from planterm.edits import (
     CATEGORY_FIELDS,
     FIELDS,
+    category_line,
     check_category,
     find_events,
     parse_status,
@@ -49,7 +50,6 @@ from planterm.edits import (
 )
 from planterm.filters import parse_filter
 from planterm.matrix import PERIODS, STATUS_GROUPS, Selection, count_store, span_of
-from planterm.matrix_text import number
 from planterm.model import (
     CATEGORY,
     Category,
@@ -824,20 +824,6 @@ def structure_merge(ctx: Context, args: argparse.Namespace, table: CategoryTable
     say(f"merged {table[:-1]} {cat.key} into {into}: {n} post{'s' if n != 1 else ''} "
         f"moved, {cat.key} deleted")
     return 0
-
-
-def category_line(cat: Category, used: int, key_width: int = 0) -> str:
-    """``visites  Faire venir au musée · target 25% · 12 posts · archived``."""
-    said = [f"{cat.key:<{key_width}}  {cat.name}"]
-    if cat.target_share is not None:
-        unused = f" ({cat.target_per_month}/month not used)" if cat.target_per_month else ""
-        said.append(f"target {number(cat.target_share)}%{unused}")
-    elif cat.target_per_month is not None:
-        said.append(f"target {cat.target_per_month}/month")
-    said.append(f"{used} post{'s' if used != 1 else ''}")
-    if cat.archived:
-        said.append("archived")
-    return " · ".join(said)
 
 
 COMMANDS = {"add": cmd_add, "event": cmd_event, "week": cmd_week, "list": cmd_list,

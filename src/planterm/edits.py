@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from planterm import channels
 from planterm.dates import DateParseError, parse_when, split_leading_date
+from planterm.matrix_text import number
 from planterm.model import (
     CATEGORY,
     Category,
@@ -207,6 +208,20 @@ def check_category(table: CategoryTable, cat: Category, known: list[Category]) -
             raise ModelError("name", f"{cat.name!r} already names {one} {other.key!r}")
         if fold(cat.key) in theirs:
             raise ModelError("key", f"{cat.key!r} already names {one} {other.key!r}")
+
+
+def category_line(cat: Category, used: int, key_width: int = 0) -> str:
+    """``visites  Faire venir au musée · target 25% · 12 posts · archived``."""
+    said = [f"{cat.key:<{key_width}}  {cat.name}"]
+    if cat.target_share is not None:
+        unused = f" ({cat.target_per_month}/month not used)" if cat.target_per_month else ""
+        said.append(f"target {number(cat.target_share)}%{unused}")
+    elif cat.target_per_month is not None:
+        said.append(f"target {cat.target_per_month}/month")
+    said.append(f"{used} post{'s' if used != 1 else ''}")
+    if cat.archived:
+        said.append("archived")
+    return " · ".join(said)
 
 
 # A word right after the leading date that is shaped like a date or time ("25h", "31/02",

@@ -1,26 +1,32 @@
-"""Undo and redo over a session's changes to posts, applied through the store.
+"""Undo and redo over a session's changes to posts and to the plan's structure.
 
-A change is a pair (before, after): a new post has no ``before``, a deleted one no
-``after``. ``History.apply`` writes a change and remembers it; ``undo`` writes the
-``before`` back (a deleted post comes back under its own id and uid) and ``redo``
+A change to a post is a pair (before, after): a new post has no ``before``, a deleted one
+no ``after``. A change to an objective or theme is the same pair of ``Category`` (added,
+edited, archived, deleted), and a merge is the store's ``Merge``, which holds every post
+it moved. ``History.apply``, ``apply_category`` and ``merge`` write a change and remember
+it; ``undo`` writes the ``before`` back (a deleted post comes back under its own id and
+uid, a deleted objective under its own key, a merge is ``Store.unmerge``d) and ``redo``
 writes the ``after`` again. Each returns an ``Outcome`` saying what was done, in words,
 and the post as it now is, so that the planner can select it.
 
-Another process may change the same post meanwhile (a second SSH session, a script).
-Every write is a compare-and-set (``Store.replace_post``): it happens only if the store
-still holds exactly the post this session read or left, checked and written under one
-lock. If not, ``HistoryError`` says what happened to it instead of silently overwriting
-the other's write, and an undo or redo drops that change from the list.
+Another process may change the same post or objective meanwhile (a second SSH session, a
+script). Every write is a compare-and-set (``Store.replace_post``,
+``Store.update_category``, ``Store.unmerge``): it happens only if the store still holds
+exactly what this session read or left, checked and written under one lock. If not,
+``HistoryError`` says what happened to it instead of silently overwriting the other's
+write, and an undo or redo drops that change from the list. A store that is only busy
+(``StoreBusy``) keeps the change, to be tried again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
 
 from planterm.agenda import local_text
 from planterm.config import Settings
-from planterm.model import Post, utcnow
-from planterm.store import ChangedElsewhere, Store
+from planterm.model import Category, ModelError, Post, utcnow
+from planterm.store import CategoryTable, ChangedElsewhere, Merge, Store
 
 TITLE_WIDTH = 40
 """Longest title quoted in a message, so that a notification stays one line or two."""
@@ -41,14 +47,32 @@ class Change:
 
 
 @dataclass(frozen=True, slots=True)
+class CategoryChange:
+    """One change to one objective or theme: added, edited, archived or deleted."""
+
+    table: CategoryTable
+    before: Category | None
+    """As it was; None for a new one."""
+    after: Category | None
+    """As stored after the change; None for a deleted one."""
+
+
+Entry = Change | CategoryChange | Merge
+"""Anything the history can undo."""
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """What an apply, undo or redo did: a message and the post as it now is."""
 
     message: str
-    post: Post | None
-    """The post now stored; None when the change left it deleted."""
+    post: Post | None = None
+    """The post now stored; None when the change left it deleted (or was no post's)."""
     gone: Post | None = None
     """The post that was removed, when ``post`` is None (to find where it was)."""
+    structure: bool = False
+    """The change was to objectives or themes (a merge, to many posts at once): what
+    shows the plan reads it again rather than patch one post."""
 
 
 def _quote(post: Post) -> str:
@@ -74,14 +98,38 @@ def describe(change: Change, settings: Settings) -> str:
     return f"edited {_quote(after)}"
 
 
+def describe_category(change: CategoryChange) -> str:
+    """The change in words: ``archived theme 'expo-2025'``, ``edited objective 'visites'
+    (name, target_share)``."""
+    before, after = change.before, change.after
+    one = change.table[:-1]
+    if before is None and after is not None:
+        return f"added {one} {after.key!r} ({after.name})"
+    if after is None and before is not None:
+        return f"deleted {one} {before.key!r}"
+    assert before is not None and after is not None
+    if before.archived != after.archived:
+        return f"{'archived' if after.archived else 'unarchived'} {one} {after.key!r}"
+    changed = [f.name for f in fields(Category)
+               if getattr(before, f.name) != getattr(after, f.name)]
+    return f"edited {one} {after.key!r} ({', '.join(changed)})"
+
+
+def describe_merge(merge: Merge) -> str:
+    """``merged theme 'expo' into 'expositions' (3 posts moved)``."""
+    n = len(merge.posts)
+    return (f"merged {merge.table[:-1]} {merge.source.key!r} into {merge.into!r} "
+            f"({n} post{'s' * (n != 1)} moved)")
+
+
 class History:
-    """The session's changes to posts, with undo and redo."""
+    """The session's changes to posts and to objectives and themes, with undo and redo."""
 
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store = store
         self.settings = settings
-        self._done: list[Change] = []
-        self._undone: list[Change] = []
+        self._done: list[Entry] = []
+        self._undone: list[Entry] = []
 
     @property
     def can_undo(self) -> bool:
@@ -92,6 +140,11 @@ class History:
     def can_redo(self) -> bool:
         """Whether there is an undone change to redo."""
         return bool(self._undone)
+
+    def _remember(self, entry: Entry) -> None:
+        """A new change: it can be undone, and what was undone can no longer be redone."""
+        self._done.append(entry)
+        self._undone.clear()
 
     def apply(self, before: Post | None, after: Post | None) -> Outcome:
         """Write a new change through the store (validated) and remember it.
@@ -110,27 +163,86 @@ class History:
             target = None if after is None else replace(after, updated=utcnow())
             stored = self._write(before, target, "delete" if after is None else "save")
         change = Change(before, stored)
-        self._done.append(change)
-        self._undone.clear()
+        self._remember(change)
         return Outcome(describe(change, self.settings), stored, before if stored is None else None)
+
+    def apply_category(self, table: CategoryTable, before: Category | None,
+                       after: Category | None) -> Outcome:
+        """Add (no ``before``), change or delete (no ``after``) an objective or theme and
+        remember it. The store's rules apply (``ModelError``: a key taken, ``CategoryInUse``:
+        a deletion of one that posts use); ``HistoryError`` when ``before`` is no longer
+        what the store holds."""
+        self._write_category(table, before, after, "save")
+        change = CategoryChange(table, before, after)
+        self._remember(change)
+        return Outcome(describe_category(change), structure=True)
+
+    def merge(self, table: CategoryTable, source: str, into: str) -> Outcome:
+        """Move every post of ``source`` to ``into`` and delete ``source`` (one
+        transaction), and remember it; ``ModelError`` names a key that does not exist."""
+        merge = self.store.merge_categories(table, source, into)
+        self._remember(merge)
+        return Outcome(describe_merge(merge), structure=True)
 
     def undo(self) -> Outcome | None:
         """Put back what the last change replaced; None when there is nothing to undo."""
         if not self._done:
             return None
-        change = self._done.pop()
-        self._write(change.after, change.before, "undo")
-        self._undone.append(change)
-        return Outcome(f"undid: {describe(change, self.settings)}", change.before, change.after)
+        entry, outcome = self._step(self._done, self._unapply)
+        self._undone.append(entry)
+        return outcome
 
     def redo(self) -> Outcome | None:
         """Apply again the last undone change; None when there is nothing to redo."""
         if not self._undone:
             return None
-        change = self._undone.pop()
-        self._write(change.before, change.after, "redo")
-        self._done.append(change)
-        return Outcome(f"redid: {describe(change, self.settings)}", change.after, change.before)
+        entry, outcome = self._step(self._undone, self._reapply)
+        self._done.append(entry)
+        return outcome
+
+    @staticmethod
+    def _step(stack: list[Entry],
+              do: Callable[[Entry], tuple[Entry, Outcome]]) -> tuple[Entry, Outcome]:
+        """Apply ``do`` to the last entry of ``stack`` and take it off. A change that can
+        no longer be applied (``HistoryError``) is taken off too; one that met a busy
+        store (``StoreBusy``) stays, to be tried again."""
+        try:
+            done = do(stack[-1])
+        except HistoryError:
+            stack.pop()
+            raise
+        stack.pop()
+        return done
+
+    def _unapply(self, entry: Entry) -> tuple[Entry, Outcome]:
+        """Write back what ``entry`` replaced."""
+        if isinstance(entry, Change):
+            self._write(entry.after, entry.before, "undo")
+            return entry, Outcome(f"undid: {describe(entry, self.settings)}", entry.before,
+                                  entry.after)
+        if isinstance(entry, CategoryChange):
+            self._write_category(entry.table, entry.after, entry.before, "undo")
+            return entry, Outcome(f"undid: {describe_category(entry)}", structure=True)
+        try:
+            self.store.unmerge(entry)
+        except ChangedElsewhere as e:
+            raise HistoryError(f"cannot undo the merge: {e}") from None
+        return entry, Outcome(f"undid: {describe_merge(entry)}", structure=True)
+
+    def _reapply(self, entry: Entry) -> tuple[Entry, Outcome]:
+        """Write ``entry`` again; a merge is done again on the posts there are now."""
+        if isinstance(entry, Change):
+            self._write(entry.before, entry.after, "redo")
+            return entry, Outcome(f"redid: {describe(entry, self.settings)}", entry.after,
+                                  entry.before)
+        if isinstance(entry, CategoryChange):
+            self._write_category(entry.table, entry.before, entry.after, "redo")
+            return entry, Outcome(f"redid: {describe_category(entry)}", structure=True)
+        try:
+            merge = self.store.merge_categories(entry.table, entry.source.key, entry.into)
+        except ModelError as e:
+            raise HistoryError(f"cannot redo the merge: {e.problem}") from None
+        return merge, Outcome(f"redid: {describe_merge(merge)}", structure=True)
 
     def _write(self, expected: Post | None, target: Post | None, verb: str) -> Post | None:
         """Replace ``expected`` by ``target`` under the same id, if the store still holds
@@ -142,3 +254,29 @@ class History:
             assert post is not None
             raise HistoryError(f"cannot {verb}: {_quote(post)} {e.what}, by another planterm "
                                "or a script; left as it is") from None
+
+    def _write_category(self, table: CategoryTable, expected: Category | None,
+                        target: Category | None, verb: str) -> None:
+        """Make the stored objective or theme ``target`` where it is ``expected``: add it,
+        change it (compare-and-set) or delete it (only when no post uses it).
+
+        On undo and redo every refusal is a ``HistoryError`` saying why (the key taken
+        again, posts using it now, changed elsewhere); a new change lets the store's
+        ``ModelError`` through, as the command line says it."""
+        try:
+            if expected is None:
+                assert target is not None
+                self.store.add_category(table, target)
+            elif target is None:
+                self.store.delete_category(table, expected)
+            else:
+                self.store.update_category(table, expected, target)
+        except ChangedElsewhere as e:
+            cat = expected or target
+            assert cat is not None
+            raise HistoryError(f"cannot {verb}: {table[:-1]} {cat.key!r} {e.what}, by another "
+                               "planterm or a script; left as it is") from None
+        except ModelError as e:
+            if verb == "save":
+                raise
+            raise HistoryError(f"cannot {verb}: {e.problem}; left as it is") from None

@@ -23,6 +23,8 @@ EMPTY = "·"
 NONE = "—"
 """The row of posts with no objective, the column of posts with no theme."""
 _EIGHTHS = " ▏▎▍▌▋▊▉"
+LEGEND = (f"{EMPTY} empty cell (a gap)  {BELOW} below target  {ABOVE} above  {ON} on target  "
+          f"{NONE} none")
 GAPS_SHOWN = 10
 """Gaps listed in the text; ``--json`` gives them all."""
 GROUPS = {"all": "every status but cancelled", "planned": "planned (not yet published)",
@@ -119,11 +121,9 @@ def render(matrix: Matrix, settings: Settings, width: int = 80, filter_text: str
     """The whole matrix as text ``width`` columns wide: heading, grid, rows and columns
     against their targets, gaps."""
     parts = [*_heading(matrix, settings, width, filter_text), *_grid(matrix, width), "",
-             *_lines("objective", matrix.objectives, width), "",
-             *_lines("theme", matrix.themes, width), "", *_gaps(matrix, settings, width),
-             "", f"{EMPTY} empty cell (a gap)  {BELOW} below target  {ABOVE} above  "
-                 f"{ON} on target  {NONE} none",
-             "A post counts in every cell it serves, and once in a total."]
+             *lines_table("objective", matrix.objectives, width), "",
+             *lines_table("theme", matrix.themes, width), "", *_gaps(matrix, settings, width),
+             "", LEGEND, "A post counts in every cell it serves, and once in a total."]
     return "\n".join(line.rstrip() for line in parts)
 
 
@@ -179,7 +179,7 @@ def _mark(line: Line) -> str:
     return BELOW if line.in_use and line.below else " "
 
 
-def _lines(kind: str, lines: tuple[Line, ...], width: int) -> list[str]:
+def lines_table(kind: str, lines: tuple[Line, ...], width: int) -> list[str]:
     """One line per objective (or theme): a bar of its share, its target, the difference."""
     if not lines:
         return []

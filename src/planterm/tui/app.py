@@ -44,8 +44,9 @@ from planterm.tui.messages import PeriodShown, PlanChanged, Said, WriteRequested
 from planterm.tui.screens.help import HelpScreen
 from planterm.tui.widgets.calendar import CalendarPane
 from planterm.tui.widgets.key_footer import KeyFooter
+from planterm.tui.widgets.matrix_pane import MatrixPane
 from planterm.tui.widgets.message_line import MessageLine
-from planterm.tui.widgets.pane import ComingSoon, Pane
+from planterm.tui.widgets.pane import ComingSoon, NewPostPlace, Pane
 
 CSS_FILE = Path(__file__).with_name("planterm.tcss")
 """Every style of the planner, read after the first frame (see ``_build``)."""
@@ -136,8 +137,7 @@ class PlantermApp(App[None]):
         self.refresh_css(animate=False)
         panes = ContentSwitcher(
             CalendarPane(self.settings, self.now, id="calendar"),
-            ComingSoon("Matrix", "Objectives × themes for a period, with targets and gaps.",
-                       id="matrix"),
+            MatrixPane(self.settings, self.now, id="matrix"),
             ComingSoon("Events", "Events with their coverage plans, and live mode.",
                        id="events"),
             initial="calendar", id="panes")
@@ -199,10 +199,10 @@ class PlantermApp(App[None]):
 
     @on(Said)
     def _said(self, said: Said) -> None:
-        """On the planner, the message line takes the message in place of the last one;
-        over a dialog (which hides that line), one toast replaces the last."""
+        """On a screen with a message line (the planner, a list of posts), it takes the
+        message in place of the last one; over a dialog, one toast replaces the last."""
         lines = self.screen.query(MessageLine)
-        if self.screen is self.screen_stack[0] and lines:
+        if lines:
             lines.first().say(said.text, said.severity, said.timeout)
             return
         self.clear_notifications()
@@ -289,10 +289,11 @@ class PlantermApp(App[None]):
 
     def _announce(self, focus: Post | None,
                   written: tuple[Post | None, Post | None] | None = None) -> None:
-        """Tell every pane that the plan changed (editors on top are left alone)."""
+        """Tell every pane, and every screen above the planner, that the plan changed
+        (those that list posts read them again; editors on top ignore it)."""
         assert self.store is not None
-        for pane in self.query(Pane):
-            pane.post_message(PlanChanged(self.store, focus, written))
+        for node in [*self.query(Pane), *self.screen_stack[1:]]:
+            node.post_message(PlanChanged(self.store, focus, written))
         undo = self.history is not None and (self.history.can_undo, self.history.can_redo)
         if undo != self._undo_keys:  # the footer is rebuilt only when u / ^r come or go
             self._undo_keys = undo
@@ -304,8 +305,28 @@ class PlantermApp(App[None]):
         """Say what was done and show it; ``alone`` when no other process wrote meanwhile."""
         if outcome is not None:
             self.notify(outcome.message, timeout=3)
-            written = (outcome.gone, outcome.post) if alone else None
+            # a change to objectives or themes carries no post: the panes read the plan again
+            written = (outcome.gone, outcome.post) if alone and not outcome.structure else None
             self._announce(outcome.post or outcome.gone, written)
+
+    def change_structure(self, change: Callable[[History], Outcome]) -> bool:
+        """Apply a change to objectives or themes through the history (undoable with
+        ``u``, across panes) and show it; False when it was refused and said so.
+
+        The store's rules (``ModelError``: a key taken, posts that use what is deleted)
+        are left to the caller, to show beside what was typed. Unlike a post's change,
+        one met by a busy store is not queued: it is said, and the screen keeps it.
+        """
+        if self.history is None or self.store is None:
+            return False
+        alone = not self.store.changed()
+        try:
+            self._done(change(self.history), alone)
+        except (StoreError, HistoryError) as e:
+            self.notify(f"not saved: {e}", severity="error")
+            self._announce(None)  # show what the store holds now
+            return False
+        return True
 
     def write(self, before: Post | None, after: Post | None, edited: bool = False) -> None:
         """Write a change through the history (undoable); problems become notifications.
@@ -435,11 +456,18 @@ class PlantermApp(App[None]):
             self.notify(str(e), severity="warning")
             self._announce(None)
 
-    def _landing(self) -> datetime | None:
-        """Where a new post without a typed date lands: on the pane's selected day, at the
-        first free half hour after its last post (``triage.free_slot``)."""
+    def _place(self) -> NewPostPlace:
+        """What says where a new post lands: a screen of places on top (the matrix's gaps),
+        else the pane shown."""
+        if isinstance(self.screen, NewPostPlace):
+            return self.screen
         pane = self.query_one("#panes", ContentSwitcher).visible_content
-        day = pane.landing_day() if isinstance(pane, Pane) else None
+        return pane if isinstance(pane, Pane) else NewPostPlace()
+
+    def _landing(self) -> datetime | None:
+        """Where a new post without a typed date lands: on the selected day, at the first
+        free half hour after its last post (``triage.free_slot``)."""
+        day = self._place().landing_day()
         if day is None or self.store is None:
             return None
         tz = self.settings.tz
@@ -448,12 +476,14 @@ class PlantermApp(App[None]):
         return free_slot(day, self.store.posts(PostQuery(start=start, end=end)), tz)
 
     def action_new_post(self) -> None:
-        """Write a new post in the editor, dated on the selected day."""
+        """Write a new post in the editor, dated on the selected day (tagged with the
+        matrix's selected cell)."""
         from planterm.tui.screens.editor import PostEditor  # written alongside, loaded on use
 
         if self.store is not None:
             self.push_screen(PostEditor(self.store, self.settings, None, self.now(),
-                                        when=self._landing()), self._saved)
+                                        when=self._landing(),
+                                        tags=self._place().new_post_tags()), self._saved)
 
     def action_quick_add(self) -> None:
         """Add a post from one line of text; without a date, it lands on the selected day."""
@@ -462,6 +492,13 @@ class PlantermApp(App[None]):
         if self.store is not None:
             self.push_screen(QuickAddScreen(self.store, self.settings, self.now(),
                                             self._landing()), self._saved)
+
+    def action_structure(self) -> None:
+        """Show the objectives and themes, to add, edit, archive, merge or delete them."""
+        from planterm.tui.screens.structure import StructureScreen  # loaded on use
+
+        if self.store is not None:
+            self.push_screen(StructureScreen())
 
     def action_help(self) -> None:
         """Show every key, grouped by pane, read from the bindings."""
@@ -475,6 +512,9 @@ class PlantermApp(App[None]):
             if key.action != "quit" and planner.enabled(key):
                 yield SystemCommand(key.description, key.tooltip,
                                     lambda action=key.action: self.run_action(action))
+        if self.store is not None:
+            yield SystemCommand("Objectives and themes", "Add, edit, archive, merge or delete "
+                                "the objectives and themes", self.action_structure)
 
 
 def _planner_classes() -> Iterator[type[DOMNode]]:

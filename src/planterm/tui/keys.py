@@ -27,7 +27,7 @@ class Key:
     tooltip: str
     action: str
     id: str
-    """The binding's id, which a ``[keymap]`` entry rebinds (``calendar.next_status``)."""
+    """The binding's id, which a ``[keymap]`` entry rebinds (``post.next_status``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +66,10 @@ def _keys(node: DOMNode, keymap: Mapping[str, str]) -> tuple[Key, ...]:
 
 
 def key_groups(screen: Screen[object], keymap: Mapping[str, str]) -> list[KeyGroup]:
-    """The app's keys, then each pane's, as the help screen and the palette list them."""
+    """The app's keys, then each pane's (or, on a screen with a ``TITLE`` of its own, such
+    as a list of posts, the screen's), as the help screen and the palette list them."""
     owners: list[tuple[str, DOMNode]] = [("planner", screen.app)]
+    if screen.TITLE and screen.BINDINGS:
+        owners.append((screen.TITLE, screen))
     owners += [(pane.TITLE, pane) for pane in screen.query(Pane) if pane.BINDINGS]
     return [KeyGroup(title, node, _keys(node, keymap)) for title, node in owners]

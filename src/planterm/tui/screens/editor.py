@@ -13,6 +13,7 @@ and its fields keep them inert, so what is drawn, typed and saved is the same te
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import ClassVar
@@ -89,14 +90,17 @@ class PostEditor(ModalScreen[Post | None]):
     """
 
     def __init__(self, store: Store, settings: Settings, post: Post | None, now: datetime,
-                 draft: Post | None = None, *, when: datetime | None = None) -> None:
+                 draft: Post | None = None, *, when: datetime | None = None,
+                 tags: tuple[Sequence[str], Sequence[str]] = ((), ())) -> None:
         super().__init__()
         self.store = store
         self.settings = settings
         self.now = now
         self.original = post or Post(title="", channels=self._default_channels(settings),
-                                     scheduled=when)
-        """The post as stored; a new one starts on ``when`` (the calendar's selected day)."""
+                                     scheduled=when, objectives=list(tags[0]),
+                                     themes=list(tags[1]))
+        """The post as stored; a new one starts on ``when`` (the calendar's selected day)
+        with the ``tags``, objectives and themes (the matrix's cell)."""
         self.post = as_shown(draft or self.original)
         """The post as edited so far: every field holds its last valid value."""
         self.marked = self.post != (draft or self.original)

@@ -14,32 +14,22 @@ from textual.widgets import ContentSwitcher, Static
 
 from planterm.agenda import week_title
 from planterm.config import Settings
-from planterm.dates import DateParseError, parse_when, period_label, shift_period, weekday_abbr
-from planterm.filters import parse_filter
-from planterm.model import ModelError, Post, TransitionError
-from planterm.store import PostQuery, Store
-from planterm.triage import TriageError, duplicate, shift_days, step_status
-from planterm.tui.messages import PeriodShown, PlanChanged, WriteRequested
-from planterm.tui.screens.confirm import ConfirmScreen
-from planterm.tui.screens.detail import PostDetail
+from planterm.dates import parse_when, period_label, shift_period, weekday_abbr
+from planterm.model import Post
+from planterm.store import Store
+from planterm.tui.messages import PlanChanged
 from planterm.tui.widgets.agenda_view import AgendaView
+from planterm.tui.widgets.first_steps import first_steps
 from planterm.tui.widgets.marks import EVENT_MARK
 from planterm.tui.widgets.month import MonthView
-from planterm.tui.widgets.pane import Pane
+from planterm.tui.widgets.period_pane import PeriodPane, filter_bindings, period_bindings
 from planterm.tui.widgets.period_view import PeriodView
-from planterm.tui.widgets.plain import plain
 from planterm.tui.widgets.preview import event_posts, preview
 from planterm.tui.widgets.prompt import PromptBar
 from planterm.tui.widgets.shown import Entry, EventAt, Shown, View, event_at, load, period_of
+from planterm.tui.widgets.triage_keys import TRIAGE_BINDINGS, TriageKeys
 from planterm.tui.widgets.week import WeekView
 
-EMPTY = """[b]Nothing planned yet.[/b]
-
-Press [b]a[/b] to add a post from one line (ven 10h @ig +prehistoire Teaser),
-or [b]n[/b] to write one in the editor.
-
-To look around a living museum plan first, quit (q) and run
-[b]planterm --demo[/b]: a fresh copy of the bundled demo, thrown away afterwards."""
 
 def _b(keys: str, action: str, description: str, id: str, tooltip: str,
        show: bool = False) -> Binding:
@@ -47,7 +37,7 @@ def _b(keys: str, action: str, description: str, id: str, tooltip: str,
     return Binding(keys, action, description, show=show, id=f"calendar.{id}", tooltip=tooltip)
 
 
-class CalendarPane(Pane):
+class CalendarPane(TriageKeys, PeriodPane):
     """The calendar: what is planned when, and the keys to triage it."""
 
     TITLE = "calendar"
@@ -58,47 +48,24 @@ class CalendarPane(Pane):
            "Previous event or post of the day (month view: past the first, the week before)"),
         _b("down,j", "post(1)", "Down", "down",
            "Next event or post of the day (month view: past the last, the week after)"),
-        _b("left_square_bracket", "period(-1)", "Previous", "previous_period",
-           "Show the previous week or month"),
-        _b("right_square_bracket", "period(1)", "Next", "next_period",
-           "Show the next week or month"),
-        _b("t", "today", "Today", "today", "Go back to today"),
+        *period_bindings("calendar", "week or month"),
         _b("g", "goto", "Go to", "goto", "Go to a typed date: ven, 3 déc, 2026-12-03, +2w"),
         _b("m", "switch_view('month')", "Month", "month", "Switch between the week and the month",
            show=True),
         _b("v", "switch_view('agenda')", "List", "agenda",
            "Switch between the week and the agenda list of the week", show=True),
-        _b("s", "status(1)", "Status+", "next_status", "Advance the post's status", show=True),
-        _b("S", "status(-1)", "Status-", "previous_status",
-           "Status back; published → scheduled moves the link to the notes"),
-        _b("less_than_sign", "move(-1)", "-1 day", "earlier", "Move the post a day earlier"),
-        _b("greater_than_sign", "move(1)", "+1 day", "later", "Move the post a day later"),
-        _b("D", "duplicate", "Duplicate", "duplicate", "Copy the post as a new draft"),
-        _b("d", "delete", "Delete", "delete", "Delete the post (asks first; u undoes)",
-           show=True),
-        _b("e", "edit", "Edit", "edit", "Edit the post in the editor", show=True),
-        _b("y", "copy", "Copy", "copy",
-           "Copy the post's text for a channel to the clipboard (OSC 52), and show it"),
+        *TRIAGE_BINDINGS,
         _b("enter", "open", "Open", "open",
            "Show the post, or the event with its posts (month: on a day, open the week)"),
         _b("U", "undated", "Undated", "undated",
            "List the posts without a date (the list view's last section)"),
-        _b("slash", "filter", "Filter", "filter",
-           "Filter: status:draft ch:ig obj:… theme:… event:12 warn: words", show=True),
-        _b("escape", "clear_filter", "Clear filter", "clear_filter", "Show every post again"),
+        *filter_bindings("calendar", "Show every post again"),
     ]
 
     view: reactive[View] = reactive("week", bindings=True)
-    filter_text: reactive[str] = reactive("", bindings=True)
-    loaded: reactive[bool] = reactive(False, bindings=True)
 
     def __init__(self, settings: Settings, now: Callable[[], datetime], *, id: str) -> None:
-        super().__init__(id=id)
-        self.settings = settings
-        self.now = now
-        self.store: Store | None = None
-        self.filter = PostQuery()
-        self.day = self.today()
+        super().__init__(settings, now, id=id)
         self.shown: Shown | None = None
         self.post_id: int | None = None
         """The selected post."""
@@ -107,7 +74,7 @@ class CalendarPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static("loading…", id="loading")
-        yield Static(EMPTY, id="empty")
+        yield Static(id="empty")
         yield Static(id="filter-line")
         with ContentSwitcher(initial="week", id="views"):
             yield WeekView(id="week")
@@ -115,10 +82,6 @@ class CalendarPane(Pane):
             yield AgendaView(id="agenda")
         yield PromptBar(id="prompt")
         yield Static(id="detail")
-
-    def today(self) -> date:
-        """Today in the user's zone, by the app's clock."""
-        return self.now().astimezone(self.settings.tz).date()
 
     # --- showing -------------------------------------------------------------
 
@@ -140,7 +103,10 @@ class CalendarPane(Pane):
         self.select(self.day, self.post_id, self.event_at)
 
     def _empty_state(self, store: Store) -> None:
-        self.set_class(store.post_count() == 0 and not store.events(), "-empty")
+        empty = store.post_count() == 0 and not store.events()
+        self.set_class(empty, "-empty")
+        if empty:
+            self.query_one("#empty", Static).update(first_steps(store, self.settings))
 
     def reload(self) -> None:
         """Read the shown period from the store again and draw it, keeping the selection."""
@@ -169,15 +135,11 @@ class CalendarPane(Pane):
         label = (period_label("month", self.day, locale=self.settings.locale)
                  if shown.view == "month" else week_title(self.day, self.settings))
         undated = len(shown.unscheduled)
-        self.post_message(PeriodShown(label, f"{undated} undated · U" if undated else ""))
+        self.show_period(label, f"{undated} undated · U" if undated else "")
 
     def landing_day(self) -> date | None:
         """The selected day: where a new post without a date lands."""
         return self.day if self.loaded else None
-
-    def watch_loaded(self, loaded: bool) -> None:
-        """Say "loading…" until the store is open."""
-        self.set_class(not loaded, "-loading")
 
     def watch_view(self, view: View) -> None:
         """Show the view's widget and read its period (the month starts on the day alone,
@@ -186,25 +148,6 @@ class CalendarPane(Pane):
         if view == "month":
             self.post_id, self.event_at = None, None
         self.reload()
-
-    def watch_filter_text(self, text: str) -> None:
-        """Say which filter is on, in the pane itself."""
-        line = self.query_one("#filter-line", Static)
-        line.update(plain(f"filter: {text}   (Escape shows everything)" if text else ""))
-        line.display = bool(text)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide the keys that do not apply: nothing before the store is open, Escape without
-        a filter.
-
-        Post keys stay listed on a day without posts (they say so when pressed): hiding
-        them there would rebuild the footer on every move, the slowest part of a repaint.
-        """
-        if not self.loaded:
-            return False
-        if action == "clear_filter":
-            return bool(self.filter_text)
-        return True
 
     # --- moving --------------------------------------------------------------
 
@@ -241,13 +184,13 @@ class CalendarPane(Pane):
         else:
             self.select(self.day, None, event_at(entry))
 
-    def action_period(self, delta: int) -> None:
-        """Show the previous or next week or month."""
-        self.select(shift_period(period_of(self.view), self.day, delta), None)
+    def shifted(self, delta: int) -> date:
+        """The selected day ``delta`` weeks (or months, in the month view) away."""
+        return shift_period(period_of(self.view), self.day, delta)
 
-    def action_today(self) -> None:
-        """Go back to today."""
-        self.select(self.today(), None)
+    def go_to(self, day: date) -> None:
+        """Select ``day``, its period shown."""
+        self.select(day, None)
 
     def action_goto(self) -> None:
         """Ask for a date to go to."""
@@ -269,8 +212,8 @@ class CalendarPane(Pane):
                                  self.show_post)
         elif shown.selected is None and self.view == "month":
             self.view = "week"
-        elif (post := self._selected()) is not None:
-            self.app.push_screen(PostDetail(post, store, self.settings))
+        elif (post := self.selected_post()) is not None:
+            self.open_post(post)
 
     def show_post(self, post: Post | None) -> None:
         """Select ``post`` wherever it is: its week, or the list's undated section."""
@@ -297,7 +240,7 @@ class CalendarPane(Pane):
 
     # --- triage --------------------------------------------------------------
 
-    def _selected(self) -> Post | None:
+    def selected_post(self) -> Post | None:
         """The selected post; on an event or a day without one, a word saying so."""
         shown = self.shown
         post = shown.selected if shown else None
@@ -312,102 +255,10 @@ class CalendarPane(Pane):
                             severity="warning")
         return post
 
-    def action_status(self, delta: int) -> None:
-        """Advance the post's status, or set it back; a refused step says why."""
-        if (post := self._selected()) is None:
-            return
-        try:
-            after = step_status(post, delta > 0, self.now())
-        except TransitionError as e:
-            self.notify(str(e), title=f"'{post.title}' stays {post.status}",
-                        severity="warning")
-            return
-        self.post_message(WriteRequested(post, after))
+    # --- go to (the filter is PeriodPane's) -----------------------------------
 
-    def action_move(self, delta: int) -> None:
-        """Move the post by a day, keeping its local time."""
-        if (post := self._selected()) is None:
-            return
-        try:
-            after = shift_days(post, delta, self.settings.tz)
-        except TriageError as e:
-            self.notify(str(e), severity="warning")
-            return
-        self.post_message(WriteRequested(post, after))
-
-    def action_duplicate(self) -> None:
-        """Copy the post as a new draft."""
-        if (post := self._selected()) is not None:
-            self.post_message(WriteRequested(None, duplicate(post)))
-
-    def action_delete(self) -> None:
-        """Delete the post, once confirmed."""
-        if (post := self._selected()) is None:
-            return
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.post_message(WriteRequested(post, None))
-
-        self.app.push_screen(ConfirmScreen(f"Delete '{post.title}'?", "Delete"), confirmed)
-
-    def action_copy(self) -> None:
-        """Copy the post's outgoing text for a channel (OSC 52), and show it to select."""
-        if (post := self._selected()) is None:
-            return
-        from planterm.tui.screens.copy_text import CopyScreen, has_text  # loaded on use
-
-        if not has_text(post):
-            self.notify(f"'{post.title}' has no text yet: e writes it", severity="warning")
-            return
-        self.app.push_screen(CopyScreen(post))
-
-    def action_edit(self) -> None:
-        """Edit the post in the editor; saving it is one undoable change."""
-        if (post := self._selected()) is None or self.store is None:
-            return
-        from planterm.tui.screens.editor import PostEditor  # written alongside, loaded on use
-
-        def saved(edited: Post | None) -> None:
-            if edited is not None:
-                self.post_message(WriteRequested(post, edited, edited=True))
-
-        self.app.push_screen(PostEditor(self.store, self.settings, post, self.now()), saved)
-
-    # --- filter and go to ----------------------------------------------------
-
-    def action_filter(self) -> None:
-        """Ask for a filter (the current one, to change it)."""
-        self.query_one(PromptBar).ask(
-            "filter", "status:draft ch:ig obj:… theme:… event:… warn: words", self.filter_text)
-
-    def action_clear_filter(self) -> None:
-        """Show every post again."""
-        self.filter, self.filter_text = PostQuery(), ""
-        self.reload()
-
-    @on(PromptBar.Submitted)
-    def _answered(self, message: PromptBar.Submitted) -> None:
-        prompt = self.query_one(PromptBar)
-        if self.store is None:
-            return
-        try:
-            if message.purpose == "goto":
-                when = parse_when(message.value, now=self.now(), tz=self.settings.tz)
-                prompt.close()
-                self.select(when.date(), None)
-            else:
-                self.filter = parse_filter(message.value, self.store)
-                self.filter_text = message.value.strip()
-                prompt.close()
-                self.reload()
-        except (DateParseError, ModelError) as e:
-            prompt.fail(str(e))
-            return
-        self.focus()
-
-    @on(PromptBar.Cancelled)
-    def _cancelled(self, message: PromptBar.Cancelled) -> None:
-        if message.purpose == "filter":
-            self.action_clear_filter()
-        self.focus()
+    def answer(self, purpose: str, value: str) -> None:
+        """Go to the typed date."""
+        when = parse_when(value, now=self.now(), tz=self.settings.tz)
+        self.query_one(PromptBar).close()
+        self.select(when.date(), None)

@@ -11,15 +11,24 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 
-class Pane(Widget, can_focus=True):
+class NewPostPlace:
+    """What says where a new post (``n``, ``a``) lands and what it carries: the pane shown,
+    or a screen over it that lists places (the matrix's gaps)."""
+
+    def landing_day(self) -> date | None:
+        """The day a new post without a typed date lands on, if a day is selected."""
+        return None
+
+    def new_post_tags(self) -> tuple[list[str], list[str]]:
+        """The objectives and themes a new post starts with (the matrix's selected cell)."""
+        return [], []
+
+
+class Pane(NewPostPlace, Widget, can_focus=True):
     """A top-level pane; its BINDINGS are listed under ``TITLE`` in help and the palette."""
 
     TITLE: ClassVar[str] = ""
     """The pane's name in the help screen and the command palette."""
-
-    def landing_day(self) -> date | None:
-        """The day a new post without a typed date lands on, if the pane selects days."""
-        return None
 
 
 class ComingSoon(Pane):
