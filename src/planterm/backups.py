@@ -1,12 +1,13 @@
 """Backups of a store: whole JSON snapshots beside it, the last N kept, mode 0600.
 
-A snapshot should come from ``JournalStorage.snapshot()``: it carries a fresh
-generation of its own, so a backup copied over the store adopts no journal.
+A snapshot should come from ``JournalStorage.snapshot()`` or ``write_backup``: it carries
+a fresh generation of its own, so a backup copied over the store adopts no journal.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -24,8 +25,11 @@ def listing(store: Path) -> list[Path]:
     return sorted(where.glob("*.json")) if where.is_dir() and not where.is_symlink() else []
 
 
-def take(store: Path, reason: str, keep: int, data: bytes, now: datetime | None = None) -> Path:
+def take(store: Path, reason: str, keep: int, data: bytes | Callable[[Path], None],
+         now: datetime | None = None) -> Path:
     """Write a snapshot named by time and reason, then prune to the newest ``keep``.
+
+    ``data`` is the snapshot's bytes, or a function that writes it (atomically) at a path.
 
     ``WriteFailed`` if it cannot be written; ``StoreError`` if the folder or
     the file is a symbolic link.
@@ -35,7 +39,10 @@ def take(store: Path, reason: str, keep: int, data: bytes, now: datetime | None 
     path = where / f"{store.stem}-{stamp}-{reason}.json"
     try:
         own_dir(where)
-        atomic_write(path, data)
+        if callable(data):
+            data(path)
+        else:
+            atomic_write(path, data)
     except OSError as e:
         raise WriteFailed(f"could not write to {path}: {e.strerror or e}; nothing was "
                           "saved") from None

@@ -1,0 +1,157 @@
+"""What makes opening and backing up cheap keeps the promises: the daily backup is a
+whole, readable copy of the store as it was; a file planterm wrote is trusted only while
+its bytes are the ones written; a bad document is still refused."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from tinydb import TinyDB
+
+from planterm import backups
+from planterm.model import Post, Status
+from planterm.storage import STORAGE_TABLE, JournalStorage, StoreError
+from planterm.store import BadDocuments, Store
+
+
+def a_store(path: Path, posts: int = 30) -> Store:
+    """A store with posts of every kind of text, closed cleanly (one JSON file), reopened."""
+    store = Store(path)
+    store.add_posts([Post(title=f"Post {i} « été » 🎉 \u202e", body="x\ny" * i,
+                          status=Status.DRAFT, channels=["instagram"]) for i in range(posts)])
+    store.close()
+    return Store(path)
+
+
+def tables_of(data: dict[str, dict[str, object]]) -> dict[str, object]:
+    """A store's tables as stock TinyDB reads them, without the storage's own table."""
+    return {name: table for name, table in data.items() if name != STORAGE_TABLE}
+
+
+def stock_tinydb(path: Path) -> dict[str, object]:
+    """Every table of ``path`` as plain TinyDB (and its JSON storage) reads them."""
+    with TinyDB(path) as db:
+        return {name: {str(d.doc_id): dict(d) for d in db.table(name).all()}
+                for name in db.tables()}
+
+
+def the_backup(path: Path) -> Path:
+    (daily,) = [p for p in backups.listing(path) if p.name.endswith("-daily.json")]
+    return daily
+
+
+@pytest.mark.parametrize("pending", [False, True])
+def test_the_backup_of_the_first_open_of_the_day_is_the_whole_store_as_it_was(
+        tmp_path: Path, pending: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Copied from the main file when it alone is the store, serialised from memory when
+    a journal holds changes: either way every table, readable by stock TinyDB."""
+    path = tmp_path / "plan.json"
+    store = a_store(path)
+    if pending:  # a change only in the journal: the main file alone is not the store
+        post = store.posts()[0]
+        store.replace_post(post, _retitled(post, "journalled"))
+    else:  # the main file's bytes are copied: nothing is serialised
+        monkeypatch.setattr(JournalStorage, "snapshot", lambda self: pytest.fail("serialised"))
+    expected = json.loads(json.dumps(store.storage.read()))  # the store as it was
+    take = store.daily_backup_taker()
+    assert take is not None
+    store.add_post(Post(title="written after the backup was taken, before it was written"))
+    daily = take()
+    assert backups.listing(path) == [daily] and the_backup(path) == daily
+    assert tables_of(json.loads(daily.read_bytes())) == expected
+    assert {k: v for k, v in stock_tinydb(daily).items() if k != STORAGE_TABLE} == {
+        k: v for k, v in expected.items() if v}
+    assert ("journalled" in daily.read_text()) is pending
+    assert "written after" not in daily.read_text()
+    store.close()
+    # restored over the store, the backup opens as a planterm store of its own
+    restored = tmp_path / "restored" / "plan.json"
+    restored.parent.mkdir()
+    restored.write_bytes(daily.read_bytes())
+    assert tables_of(Store(restored).storage.read()) == expected
+
+
+def _retitled(post: Post, title: str) -> Post:
+    return replace(post, title=title)
+
+
+def test_a_copied_backup_has_a_generation_of_its_own(tmp_path: Path) -> None:
+    """Copied over the store while the live journal is there, it adopts no journal."""
+    path = tmp_path / "plan.json"
+    store = a_store(path)
+    daily = store.daily_backup()
+    assert daily is not None
+    main = json.loads(path.read_bytes())[STORAGE_TABLE]["1"]
+    copy = json.loads(daily.read_bytes())[STORAGE_TABLE]["1"]
+    assert copy["generation"] != main["generation"] and copy["previous"] is None
+    assert daily.read_bytes()[:100] == path.read_bytes()[:100]  # the bytes were copied
+    post = store.posts()[0]
+    store.replace_post(post, _retitled(post, "journalled"))  # a live journal
+    path.write_bytes(daily.read_bytes())  # the user restores the backup by hand
+    with pytest.raises(StoreError, match="does not belong"):
+        JournalStorage(path)
+
+
+def test_a_store_written_by_tinydb_is_backed_up_whole_too(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    a_store(path).close()
+    data = json.loads(path.read_bytes())
+    path.write_text(json.dumps(data, indent=1))  # rewritten by another program: no CRC
+    store = Store(path)
+    daily = store.daily_backup()
+    assert daily is not None
+    assert tables_of(json.loads(daily.read_bytes())) == tables_of(data)
+
+
+def test_a_document_edited_in_a_file_planterm_wrote_is_still_refused(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    a_store(path).close()
+    raw = path.read_bytes()
+    assert raw.count(b'"status":"draft"') == 30
+    path.write_bytes(raw.replace(b'"status":"draft"', b'"status":"brouillon"', 1))
+    with pytest.raises(BadDocuments, match="field status: 'brouillon' is not a status"):
+        Store(path)
+
+
+def test_a_bad_document_in_the_journal_of_a_proven_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    a_store(path).close()
+    storage = JournalStorage(path)
+    with storage.transaction() as tables:
+        tables["posts"]["1"]["status"] = "brouillon"
+        storage.touch("posts", ["1"])
+    with pytest.raises(BadDocuments, match="posts, document 1, field status"):
+        Store(path)
+
+
+def test_only_documents_that_passed_are_vouched_for(tmp_path: Path) -> None:
+    """A compaction names the rules in the file only when every document passed them."""
+    path = tmp_path / "plan.json"
+    a_store(path).close()
+    proven = json.loads(path.read_bytes())[STORAGE_TABLE]["1"]["proven"]
+    assert proven
+    data = json.loads(path.read_bytes())
+    data["posts"]["1"]["status"] = "brouillon"
+    path.write_text(json.dumps(data))
+    store = Store(path, lenient=True)  # as 'check --compact' opens it
+    store.compact()
+    assert json.loads(path.read_bytes())[STORAGE_TABLE]["1"]["proven"] is None
+    with pytest.raises(BadDocuments):
+        Store(path)
+
+
+def test_what_orjson_would_change_is_written_by_the_standard_library(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    storage = JournalStorage(path)
+    with storage.transaction() as tables:
+        tables["t"] = {"1": {"big": 10**30, "nan": float("nan"), "inf": float("-inf")}}
+        storage.touch("t", ["1"])
+    storage.compact()
+    again = JournalStorage(path).read()["t"]["1"]
+    assert again["big"] == 10**30 and type(again["big"]) is int
+    assert again["nan"] != again["nan"] and again["inf"] == float("-inf")
+    JournalStorage(path).compact()  # read back and written again: still the same
+    assert JournalStorage(path).read()["t"]["1"]["big"] == 10**30
