@@ -87,7 +87,7 @@ class CalendarPane(Pane):
     loaded: reactive[bool] = reactive(False, bindings=True)
 
     def __init__(self, settings: Settings, now: Callable[[], datetime], *, id: str) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, classes="-loading")  # as watch_loaded sets it, without a restyle
         self.settings = settings
         self.now = now
         self.store: Store | None = None
