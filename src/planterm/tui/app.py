@@ -139,7 +139,7 @@ class PlantermApp(App[None]):
             store = Store(self.store_path, keep_backups=self.settings.backups, create=create)
             if create:
                 store.compact()  # the user said yes: the new, empty store is on disk now
-            store.daily_backup()
+            backup = store.daily_backup_taker()  # of the store as it is now...
             others = self.marker.open()
         except StoreMissing:
             self.call_from_thread(self._ask_create)
@@ -149,6 +149,8 @@ class PlantermApp(App[None]):
             return
         store.storage.lock_timeout = WRITE_LOCK_SECONDS
         self.call_from_thread(self._opened, store, others)
+        if backup is not None:
+            backup()  # ...written once the week is on screen: a copy in the kernel
 
     def _ask_create(self) -> None:
         from planterm.tui.screens.confirm import ConfirmScreen
