@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import os
 import re
 import shutil
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-from planterm import agenda, backups, channels
+from planterm import agenda, backups, channels, storage
 from planterm.config import Settings, SettingsError, load_settings, resolve_store
 from planterm.dates import (
     DateParseError,
@@ -412,6 +414,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(create=args.command is None or writes(args))
         if args.command is None:
             return run_planner(args, settings)
+        if _OWN_PROCESS:
+            # A command's objects live until it ends: the collector's passes over the
+            # 20,000 posts it builds would only add a third to a 'list --json'.
+            gc.disable()
         with open_store(args, settings) as store:
             for warning in store.report.warnings:
                 say(f"planterm: warning: {inert(warning)}", err=True)
@@ -436,12 +442,24 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+_OWN_PROCESS = False
+"""Whether this process is planterm's alone (``main``), not a caller's (tests, scripts)."""
+
+
 def main() -> None:
     """Console-script entry point; a closed pipe (``planterm week | head``) ends quietly."""
+    global _OWN_PROCESS
+    _OWN_PROCESS = True
+    storage.FREEZE_LOADED = True  # this process is planterm: its store lives as long as it
     try:
         code = run()
         sys.stdout.flush()
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 1
-    sys.exit(code)
+    if threading.active_count() == 1:
+        # A command: every file is written and fsync'd, stdout flushed. Leaving at once
+        # spares freeing the parsed store object by object (50 ms at 20,000 posts).
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)  # the planner: its threads (a backup being written) are waited for

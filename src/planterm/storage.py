@@ -182,7 +182,8 @@ def open_own(path: Path, flags: int, mode: int = 0o600) -> int:
 def atomic_write(path: Path, data: bytes | Callable[[int], None]) -> None:
     """Replace ``path`` with ``data``: temp file, fsync, replace, fsync folder; mode 0600.
 
-    ``data`` may be a function writing the content into the temporary file's descriptor.
+    ``data`` may be a function writing the content into the temporary file's descriptor
+    (``write_parts`` writes several buffers).
     A link at ``path`` is refused (``StoreError``) rather than replaced; the
     temporary file is created exclusively (``mkstemp``) and never followed.
     """
@@ -204,6 +205,15 @@ def atomic_write(path: Path, data: bytes | Callable[[int], None]) -> None:
             os.unlink(tmp)
         raise
     fsync_dir(path.parent)
+
+
+def write_parts(parts: Iterable[bytes | memoryview]) -> Callable[[int], None]:
+    """For ``atomic_write``: write ``parts`` one after the other, joined by nobody."""
+    def write(fd: int) -> None:
+        for part in parts:
+            _write_all(fd, part)
+
+    return write
 
 
 def encode_record(payload: Mapping[str, Any]) -> bytes:
@@ -352,6 +362,12 @@ def _tail(generation: str, previous: str | None, crc: int, proven: str | None) -
 
 def _dump(tables: Tables, generation: str, previous: str | None, proven: str | None = None,
           exact: bool = False) -> bytes:
+    """``_dump_parts`` joined."""
+    return b"".join(_dump_parts(tables, generation, previous, proven, exact))
+
+
+def _dump_parts(tables: Tables, generation: str, previous: str | None,
+                proven: str | None = None, exact: bool = False) -> list[bytes | memoryview]:
     """The main file's bytes: the tables, then the storage's own table (generation).
 
     orjson writes them, ten times faster than the standard library, with the CRC32 of the
@@ -366,9 +382,11 @@ def _dump(tables: Tables, generation: str, previous: str | None, proven: str | N
         body = None
     if body is None:
         own = {"1": {"generation": generation, "previous": previous}}
-        return json.dumps({**tables, STORAGE_TABLE: own}, ensure_ascii=False).encode()
-    head = body[:-1] + (b"," if tables else b"")
-    return head + _tail(generation, previous, zlib.crc32(head), proven)
+        return [json.dumps({**tables, STORAGE_TABLE: own}, ensure_ascii=False).encode()]
+    head = memoryview(body)[:-1]  # no copy of the whole store: it is written in parts
+    comma = b"," if tables else b""
+    crc = zlib.crc32(comma, zlib.crc32(head))
+    return [head, comma, _tail(generation, previous, crc, proven)]
 
 
 def _stamp_of(buf: bytes) -> tuple[int, str | None] | None:
@@ -380,13 +398,25 @@ def _stamp_of(buf: bytes) -> tuple[int, str | None] | None:
     return found.start(), None if found[2] is None else found[2].decode()
 
 
+FREEZE_LOADED = False
+"""Move what a load parsed out of the collector's reach (``gc.freeze``), for a process
+whose store lives as long as it does (planterm's own; see ``cli.main``): otherwise the
+collector's first pass after the load walks every document (50 ms at 20,000 posts),
+and its full passes again later. Off by default: a freeze keeps any garbage cycle of
+the whole process that exists at that moment forever."""
+
+
 def _parse_main(raw: bytes, stamped: bool) -> Any:
     """The main file's JSON. One that planterm wrote with orjson is read by orjson (it
     holds nothing that orjson reads otherwise); any other by the standard library."""
     with _no_collector():
         if stamped:
-            return orjson.loads(raw)
-        return json.loads(raw, parse_constant=_NonFinite) if raw.strip() else {}
+            data = orjson.loads(raw)
+        else:
+            data = json.loads(raw, parse_constant=_NonFinite) if raw.strip() else {}
+        if FREEZE_LOADED:
+            gc.freeze()
+        return data
 
 
 def _copy_range(src: int, dst: int, count: int) -> None:
@@ -406,14 +436,19 @@ def _copy_range(src: int, dst: int, count: int) -> None:
         done += len(chunk)
 
 
-def _check_tables(data: object, path: Path) -> Tables:
-    """``data`` if it is TinyDB's layout (tables of documents under numeric ids)."""
+def _check_tables(data: object, path: Path, intact: bool = False) -> Tables:
+    """``data`` if it is TinyDB's layout (tables of documents under numeric ids).
+
+    ``intact``: the bytes planterm wrote from such tables (``_stamp_of``), so only the
+    tables themselves are looked at.
+    """
     if not isinstance(data, dict):
         raise StoreError(f"{path} is not a TinyDB store (tables of documents)")
     for name, table in data.items():
         if not isinstance(table, dict):
             raise StoreError(f"{path}: table {name} is not a table of documents")
-        if all(map(_ID.fullmatch, table)) and all(type(d) is dict for d in table.values()):
+        if intact or (all(map(_ID.fullmatch, table))
+                      and set(map(type, table.values())) <= {dict}):
             continue  # the usual case, in C loops; the slow one below says what is wrong
         for doc_id, doc in table.items():
             if not _ID.fullmatch(doc_id):
@@ -440,7 +475,7 @@ def _generation_of(own: object, path: Path) -> tuple[str | None, str | None]:
     return gen, prev
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes | memoryview) -> None:
     """Write every byte of ``data`` (a regular file may take fewer at a time)."""
     view = memoryview(data)
     while view:
@@ -571,7 +606,7 @@ class JournalStorage(Storage):
             raise StoreError(f"{self.path} is nested too deep to be a planterm store; "
                              "the file was left untouched") from None
         del raw
-        tables = _check_tables(data, self.path)
+        tables = _check_tables(data, self.path, intact=stamp is not None)
         self._generation, self._previous = _generation_of(tables.pop(STORAGE_TABLE, None),
                                                           self.path)
         self._tables = tables
@@ -1051,8 +1086,8 @@ class JournalStorage(Storage):
         """Write memory as the main file under a new generation; the journal is then stale."""
         generation = uuid.uuid4().hex
         previous = self._generation or (LEGACY if self._legacy else None)
-        atomic_write(self.path, _dump(self._tables, generation, previous, self._proof_now(),
-                                      self._exact))
+        atomic_write(self.path, write_parts(_dump_parts(
+            self._tables, generation, previous, self._proof_now(), self._exact)))
         # Not fsync'd: a journal that survives a crash here names ``previous``: it is ignored.
         with contextlib.suppress(OSError):
             os.unlink(self.journal_path)
