@@ -155,3 +155,65 @@ def test_what_orjson_would_change_is_written_by_the_standard_library(tmp_path: P
     assert again["nan"] != again["nan"] and again["inf"] == float("-inf")
     JournalStorage(path).compact()  # read back and written again: still the same
     assert JournalStorage(path).read()["t"]["1"]["big"] == 10**30
+
+
+# --- list --json and check, from the stored documents ------------------------------------
+
+HOSTILE = "T\x1b]0;x\x07 \x7f \x85 \u202eevil\u2066 « é » 🎉 \"q\" \\ \t"
+
+
+def test_list_json_from_the_documents_is_byte_for_byte_the_one_from_posts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    from datetime import UTC, datetime
+
+    from planterm.cli import run
+
+    path = tmp_path / "plan.json"
+    store = Store(path)
+    store.add_posts([Post(title=HOSTILE, body=HOSTILE, notes=HOSTILE, variants={"x": HOSTILE},
+                          scheduled=datetime(2026, m, 3, 9, 30, tzinfo=UTC), event=None,
+                          channels=["instagram", "x"], checklist={"a": True}, live=m % 2 == 0)
+                     for m in range(1, 13)] + [Post(title="idée", status=Status.IDEA)])
+    store.close()
+    monkeypatch.setenv("PLANTERM_STORE", str(path))
+    outputs = []
+    for fast in (True, False):
+        if not fast:
+            monkeypatch.setattr(Store, "post_docs", lambda self, query=None: None)
+        for argv in (["list", "--json"], ["week", "2026-03-04", "--json"],
+                     ["list", "--json", "--text", "evil", "--channel", "x"]):
+            assert run(argv) == 0
+            outputs.append(capsysbinary.readouterr().out)
+    assert outputs[:3] == outputs[3:]
+    everything = outputs[0]
+    assert b"\\u007f" in everything and b"\\u0085" in everything and b"\\u202e" in everything
+    assert not any(c in everything.decode() for c in "\x7f\x85\u202e\u2066\x1b")
+    assert [p["title"] for p in json.loads(everything)][-1] == "idée"
+
+
+def test_documents_not_as_planterm_writes_them_are_shown_through_posts(tmp_path: Path) -> None:
+    from planterm.model import as_written
+
+    post = Post(title="t", uid="u").to_doc()
+    assert as_written([post])
+    assert not as_written([{**post, "scheduled": "2026-11-25T10:00:00+01:00"}])
+    assert not as_written([{**post, "body": None}])
+    assert not as_written([{"title": "t", **{k: v for k, v in post.items() if k != "title"}}])
+    assert not as_written([{**post, "created": "2026-11-25T10:00:00.5Z"}])
+
+
+def test_check_of_a_proven_store_still_finds_dangling_references(tmp_path: Path) -> None:
+    from planterm.model import Category
+
+    path = tmp_path / "plan.json"
+    store = Store(path)
+    store.add_theme(Category(key="prehistoire", name="Préhistoire"))
+    store.add_post(Post(title="x", themes=["prehistoire"]))
+    with store.storage.transaction() as tables:  # the theme removed behind planterm's back
+        tables["themes"].clear()
+        store.storage.touch("themes", ["1"])
+    store.close()
+    assert json.loads(path.read_bytes())[STORAGE_TABLE]["1"]["proven"]
+    problems = [str(p) for p in Store(path, readonly=True, lenient=True).check()]
+    assert problems == ["post 1: themes: unknown theme 'prehistoire'"]

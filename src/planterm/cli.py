@@ -241,30 +241,60 @@ def say(text: str, *, err: bool = False) -> None:
     print(inert(text, multiline=True), file=sys.stderr if err else sys.stdout)
 
 
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
+"""DEL, the C1 controls and the bidi overrides and isolates, in UTF-8."""
+_JSON_UNSAFE_PARTS = (re.compile(rb"\xc2[\x80-\x9f]"), re.compile(rb"\xe2\x80[\xaa-\xae]"),
+                      re.compile(rb"\xe2\x81[\xa6-\xa9]"))
+"""The same, one literal start each: searched for four times faster than the union."""
 
 
 def print_json(value: object) -> None:
-    """Print JSON with the exact text: JSON escapes C0 controls itself, and DEL, the C1
-    controls and the bidi overrides are written as ``\\uXXXX`` escapes too, so that no
-    terminal acts on them."""
-    text = json.dumps(value, ensure_ascii=False, indent=2)
-    print(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text))
+    """Print JSON (UTF-8, indented by two) with the exact text: JSON escapes C0 controls
+    itself, and DEL, the C1 controls and the bidi overrides are written as ``\\uXXXX``
+    escapes too, so that no terminal acts on them."""
+    import orjson  # not on the path of the commands that print no JSON
+
+    try:  # orjson writes an aware datetime as isoformat() does
+        data = orjson.dumps(value, option=orjson.OPT_INDENT_2)
+    except TypeError:  # what orjson does not write (an integer beyond 64 bits)
+        data = json.dumps(value, ensure_ascii=False, indent=2, default=datetime.isoformat
+                          ).encode()
+    if b"\x7f" in data or any(part.search(data) for part in _JSON_UNSAFE_PARTS):
+        data = _JSON_UNSAFE.sub(lambda m: b"\\u%04x" % ord(m[0].decode()), data)
+    out = getattr(sys.stdout, "buffer", None)
+    if out is None:
+        print(data.decode())
+        return
+    sys.stdout.flush()
+    out.write(data + b"\n")
 
 
 def post_json(post: Post, settings: Settings) -> dict[str, Any]:
     """A post as scripts read it: times in the user's zone with their offset."""
-    doc = post.to_doc()
-    local = post.scheduled.astimezone(settings.tz).isoformat() if post.scheduled else None
-    return {"id": post.id, **doc, "scheduled": local}
+    return post_doc_json(post.id, post.to_doc(), settings)
 
 
-def print_posts(ctx: Context, posts: list[Post], as_json: bool, title: str,
+def post_doc_json(post_id: int | None, doc: dict[str, Any], settings: Settings
+                  ) -> dict[str, Any]:
+    """``post_json`` of a post's document as its ``to_doc`` writes it (without the Post),
+    its time left a ``datetime`` that ``print_json`` writes as ``isoformat`` would."""
+    when = doc["scheduled"]
+    local = datetime.fromisoformat(when).astimezone(settings.tz) if when else None
+    return {"id": post_id, **doc, "scheduled": local}
+
+
+def print_posts_json(ctx: Context, query: PostQuery) -> None:
+    """Print the posts ``query`` finds as a JSON array."""
+    docs = ctx.store.post_docs(query)  # as stored: no Post for each of 50,000 posts
+    if docs is not None:
+        print_json([post_doc_json(i, d, ctx.settings) for i, d in docs])
+    else:
+        print_json([post_json(p, ctx.settings) for p in ctx.store.posts(query)])
+
+
+def print_posts(ctx: Context, posts: list[Post], title: str,
                 start: datetime | None, end: datetime | None) -> None:
-    """Print posts as JSON or as a readable agenda."""
-    if as_json:
-        print_json([post_json(p, ctx.settings) for p in posts])
-        return
+    """Print posts as a readable agenda."""
     events = ctx.store.events() if start and end else []
     say(agenda.render(title, posts, events, start, end, ctx.settings))
 
@@ -321,8 +351,12 @@ def cmd_week(ctx: Context, args: argparse.Namespace) -> int:
     day = ctx.when(args.date, "date").date() if args.date else ctx.now.astimezone(
         ctx.settings.tz).date()
     start, end = period_bounds("week", day, ctx.settings.tz, ctx.settings.week_start_index)
-    posts = ctx.store.posts(PostQuery(start=start, end=end))
-    print_posts(ctx, posts, args.json, agenda.week_title(day, ctx.settings), start, end)
+    query = PostQuery(start=start, end=end)
+    if args.json:
+        print_posts_json(ctx, query)
+    else:
+        posts = ctx.store.posts(query)
+        print_posts(ctx, posts, agenda.week_title(day, ctx.settings), start, end)
     return 0
 
 
@@ -339,8 +373,11 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
         themes=frozenset(resolve_categories(args.theme, store.themes(), "themes")),
         words=tuple(w.casefold() for w in args.text.split()),
     )
-    posts = store.posts(query)
-    print_posts(ctx, posts, args.json, f"{len(posts)} posts", query.start, query.end)
+    if args.json:
+        print_posts_json(ctx, query)
+    else:
+        posts = store.posts(query)
+        print_posts(ctx, posts, f"{len(posts)} posts", query.start, query.end)
     return 0
 
 

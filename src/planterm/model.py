@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 import reprlib
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from itertools import chain, repeat
+from operator import itemgetter
 from typing import Any, Self
 
 
@@ -319,6 +321,41 @@ EVENT = Shape(
 META = Shape({"app": _required_text, "schema": _whole, "next_ids": _next_ids},
              {"app", "schema"}, {"schema": int})
 """The store's own document (``meta`` 1): what wrote it and the ids already given."""
+
+
+POST_FIELDS = ("uid", "title", "body", "variants", "channels", "status", "scheduled",
+               "objectives", "themes", "event", "hashtags", "media", "notes", "flags",
+               "checklist", "live", "link", "created", "updated")
+"""The fields of ``Post.to_doc``, in its order."""
+_NONE = type(None)
+_TEXT: set[type] = {str}
+_AS_WRITTEN: dict[str, set[type]] = {
+    "variants": {dict}, "channels": {list}, "scheduled": {str, _NONE}, "objectives": {list},
+    "themes": {list}, "event": {int, _NONE}, "hashtags": {list}, "flags": {list},
+    "checklist": {dict}, "live": {bool}}
+"""The types ``Post.to_doc`` gives each field (text for the others)."""
+_UTC_TIMES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)*")
+_TIMES = itemgetter("scheduled", "created", "updated")
+
+
+def as_written(posts: Sequence[dict[str, Any]]) -> bool:
+    """Whether each of these documents, which fit ``POST``, is what ``to_doc`` gives back
+    for the post it holds (every field, in order, times as ``iso`` writes them), as for
+    every post planterm wrote: then the document can stand for the post, unconverted.
+
+    Checked over all documents at once in C loops (the fields, the distinct tuples of
+    value types, the times joined): milliseconds for 20,000 posts, where converting them
+    to posts and back takes a second.
+    """
+    if not all(map(POST_FIELDS.__eq__, map(tuple, posts))):
+        return False
+    kinds = set(map(tuple, map(map, repeat(type), map(dict.values, posts))))
+    for kind in kinds:
+        for name, found in zip(POST_FIELDS, kind, strict=True):
+            if found not in _AS_WRITTEN.get(name, _TEXT):
+                return False
+    times = list(filter(None, chain.from_iterable(map(_TIMES, posts))))
+    return set(map(len, times)) <= {20} and _UTC_TIMES.fullmatch("".join(times)) is not None
 
 
 @dataclass(slots=True)

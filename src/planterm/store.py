@@ -43,6 +43,7 @@ from planterm.model import (
     Post,
     Shape,
     Status,
+    as_written,
     iso,
     new_uid,
     utcnow,
@@ -62,9 +63,10 @@ SHAPES: dict[str, Shape] = {"meta": META, "objectives": CATEGORY, "themes": CATE
 """What the documents of each table must look like."""
 NUMBERED = ("posts", "events")
 """Tables whose ids are never given twice: ``meta["1"]["next_ids"]`` keeps their high-water mark."""
-PROOF = f"shapes-{SCHEMA}.1"
-"""The name of the rules in ``SHAPES``, written in a main file whose every document passed
-them (``JournalStorage.proof``): opening it checks only what changed since. Change it
+PROOF = f"shapes-{SCHEMA}.2"
+"""The name of the rules in ``SHAPES``, and of posts as ``Post.to_doc`` writes them
+(``model.as_written``), written in a main file whose every document passed them
+(``JournalStorage.proof``): opening it checks only what changed since. Change it
 whenever a shape changes, so that files proven by other rules are checked again."""
 
 
@@ -255,9 +257,19 @@ def bad_documents(tables: Mapping[str, Mapping[str, dict[str, Any]]],
 
 
 def _all_fit(tables: Mapping[str, Mapping[str, dict[str, Any]]],
-             only: Mapping[str, Iterable[str]]) -> bool:
-    """Whether the documents ``only`` (ids by table) all fit their tables' shapes."""
-    return not bad_documents(tables, only)
+             only: Mapping[str, Iterable[str]] | None) -> bool:
+    """Whether the documents ``only`` (ids by table; None: all) fit their tables' shapes,
+    the posts as their ``to_doc`` writes them (``PROOF``)."""
+    return not bad_documents(tables, only) and _as_written(tables, only)
+
+
+def _as_written(tables: Mapping[str, Mapping[str, dict[str, Any]]],
+                only: Mapping[str, Iterable[str]] | None) -> bool:
+    """Whether the posts ``only`` (ids by table; None: all) are as ``to_doc`` writes them."""
+    posts = tables.get("posts", {})
+    if only is None:
+        return as_written(list(posts.values()))
+    return as_written([posts[i] for i in only.get("posts", ()) if i in posts])
 
 
 def _difference(expected: dict[str, Any] | None, current: dict[str, Any] | None) -> str | None:
@@ -313,10 +325,11 @@ class Store:
         bytes unchanged since (``JournalStorage.proof``), has only the documents set after
         it (journal records) checked: the same answer, without reading 50,000 documents.
         """
-        bad = bad_documents(self.storage.read(), self.storage.unchecked(PROOF))
-        if not bad:
-            self.storage.proved(PROOF)
-        elif not self._lenient:
+        tables, unchecked = self.storage.read(), self.storage.unchecked(PROOF)
+        bad = bad_documents(tables, unchecked)
+        if not bad and _as_written(tables, unchecked):
+            self.storage.proved(PROOF)  # else a file with posts as another program wrote them
+        elif bad and not self._lenient:
             raise BadDocuments(self.path, bad)
 
     def _migrate(self) -> None:
@@ -442,6 +455,27 @@ class Store:
         posts = [Post.from_doc(doc, doc.doc_id) for doc in found]
         posts.sort(key=lambda p: (p.scheduled is None, p.scheduled or p.created, p.id or 0))
         return posts
+
+    def post_docs(self, query: PostQuery | None = None) -> list[tuple[int, dict[str, Any]]] | None:
+        """(id, stored document) of the posts ``posts(query)`` gives, in its order, when every
+        document is the one its post writes (``model.as_written``): a caller that shows them
+        whole (``list --json``) needs no ``Post``. None when one is not (read ``posts``)."""
+        if self._lenient:
+            return None  # documents not checked: only Post.from_doc says what is wrong
+        docs = self.storage.read().get("posts", {})
+        if query is None or query == PostQuery():
+            found = list(docs.items())
+        else:
+            test = query.condition()
+            found = [(i, d) for i, d in docs.items() if test(d)]
+        unchecked = self.storage.unchecked(PROOF)
+        known = unchecked is not None and not unchecked.get("posts")  # all proven as written
+        if not known and not as_written([d for _, d in found]):
+            return None
+        # UTC times as iso writes them sort as the times do
+        found.sort(key=lambda item: (item[1]["scheduled"] is None,
+                                     item[1]["scheduled"] or item[1]["created"], int(item[0])))
+        return [(int(i), d) for i, d in found]
 
     def post_count(self) -> int:
         """How many posts the store holds (no document is read)."""
@@ -595,7 +629,8 @@ class Store:
     def check(self) -> list[Problem]:
         """Everything wrong in the store: bad documents, dangling references, shared uids."""
         tables = self.storage.read()
-        bad = bad_documents(tables)
+        # documents of a main file planterm wrote and proved, bytes unchanged, passed already
+        bad = bad_documents(tables, self.storage.unchecked(PROOF))
         problems = [Problem(f"{b.table} {b.doc_id}", f"field {b.field}: {b.problem}")
                     for b in bad]
         skip = {(b.table, b.doc_id) for b in bad}
@@ -612,16 +647,24 @@ class Store:
                 if uids.setdefault(d["uid"], where) != where:
                     problems.append(Problem(where, f"uid: {d['uid']} is {uids[d['uid']]}'s too"))
         known = networks()
-        for i, d in good("posts"):
-            post, where = Post.from_doc(d, int(i)), f"post {i}"
+        networks_known = frozenset(known)
+        objectives, themes = cats["objectives"], cats["themes"]
+        for i, d in good("posts"):  # each fits POST: read as Post.from_doc reads it
+            channels = d.get("channels") or ()
+            keys = (d.get("objectives") or (), d.get("themes") or ())
+            event = d.get("event")
+            if (networks_known.issuperset(channels) and objectives.issuperset(keys[0])
+                    and themes.issuperset(keys[1]) and (event is None or event in event_ids)):
+                continue  # the usual case, without a message built
+            where = f"post {i}"
             problems += [Problem(where, f"channels: unknown channel {c!r}")
-                         for c in post.channels if c not in known]
+                         for c in channels if c not in known]
             problems += [Problem(where, f"objectives: unknown objective {k!r}")
-                         for k in post.objectives if k not in cats["objectives"]]
+                         for k in keys[0] if k not in objectives]
             problems += [Problem(where, f"themes: unknown theme {k!r}")
-                         for k in post.themes if k not in cats["themes"]]
-            if post.event is not None and post.event not in event_ids:
-                problems.append(Problem(where, f"event: no event with id {post.event}"))
+                         for k in keys[1] if k not in themes]
+            if event is not None and event not in event_ids:
+                problems.append(Problem(where, f"event: no event with id {event}"))
         return problems
 
 
