@@ -217,3 +217,54 @@ def test_check_of_a_proven_store_still_finds_dangling_references(tmp_path: Path)
     assert json.loads(path.read_bytes())[STORAGE_TABLE]["1"]["proven"]
     problems = [str(p) for p in Store(path, readonly=True, lenient=True).check()]
     assert problems == ["post 1: themes: unknown theme 'prehistoire'"]
+
+
+# --- the index of posts by time ----------------------------------------------------------
+
+
+def test_a_period_read_from_the_index_is_the_one_a_scan_finds(tmp_path: Path) -> None:
+    """Through this session's writes, another process's writes and compactions."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from planterm.store import PostQuery
+
+    rng = random.Random(9)
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def when() -> datetime | None:
+        return None if rng.random() < 0.1 else base + timedelta(hours=rng.randrange(24 * 90))
+
+    path = tmp_path / "plan.json"
+    mine = Store(path)
+    mine.add_posts([Post(title=f"p{i}", scheduled=when()) for i in range(200)])
+
+    def agree() -> None:
+        everything = mine.posts()
+        for _ in range(5):
+            start = base + timedelta(days=rng.randrange(90))
+            end = start + timedelta(days=rng.choice([1, 7, 31]))
+            for unscheduled in (False, True):
+                query = PostQuery(start=start, end=end, unscheduled=unscheduled)
+                scan = [p for p in everything if (p.scheduled is None and unscheduled) or
+                        (p.scheduled is not None and start <= p.scheduled < end)]
+                assert [p.id for p in mine.posts(query)] == [p.id for p in scan]
+
+    agree()
+    theirs = Store(path)
+    for step in range(30):
+        store = mine if step % 3 else theirs
+        store.refresh()
+        posts = store.posts()
+        post = rng.choice(posts)
+        action = rng.choice(["move", "delete", "add"])
+        if action == "move":
+            store.replace_post(post, replace(post, scheduled=when()))
+        elif action == "delete":
+            store.replace_post(post, None)
+        else:
+            store.add_post(Post(title=f"n{step}", scheduled=when()))
+        if step % 7 == 0:
+            store.compact()
+        mine.refresh()
+        agree()

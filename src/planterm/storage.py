@@ -575,6 +575,10 @@ class JournalStorage(Storage):
         """Memory holds changes that the main file does not (journal records, writes)."""
         self._exact = False
         """Memory holds what only the standard library writes back as it was (NaN...)."""
+        self.observers: list[Callable[[str | None, Iterable[str]], object]] = []
+        """Told of every change to memory once it is made: (table, ids set or deleted) for
+        a journal record applied or a transaction committed; (None, ()) when memory was
+        read again whole (an index built on the tables is then to be built again)."""
 
     # --- reading -------------------------------------------------------
 
@@ -620,6 +624,7 @@ class JournalStorage(Storage):
         self._proven = None if stamp is None else stamp[1]
         self._unchecked = {}
         self._changed_since_main = False
+        self._tell(None, ())
         self._exact = False  # what orjson cannot write as it was read makes it fail (_dump)
 
     def _read_journal(self) -> bool:
@@ -691,7 +696,12 @@ class JournalStorage(Storage):
                 table.pop(doc_id, None)
             self._seen_ids(name, change["s"])
             self._unchecked.setdefault(name, set()).update(change["s"])
+            self._tell(name, [*change["s"], *change["d"]])
         self._changed_since_main = True
+
+    def _tell(self, table: str | None, ids: Iterable[str]) -> None:
+        for observer in self.observers:
+            observer(table, ids)
 
     # --- proof: the rules the documents passed ----------------------------
 
@@ -999,6 +1009,7 @@ class JournalStorage(Storage):
             for table, change in changes.items():
                 self._seen_ids(table, change["s"])
                 self._unchecked.setdefault(table, set()).update(change["s"])
+                self._tell(table, [*change["s"], *change["d"]])
             self._changed_since_main = True
         self._pending = {}
 
@@ -1067,6 +1078,7 @@ class JournalStorage(Storage):
         with self.transaction():
             self._tables = {k: dict(v) for k, v in data.items() if k != STORAGE_TABLE}
             self._proven, self._exact = None, True  # nothing known of what was given
+            self._tell(None, ())
             self._compact_locked()
 
     def compact(self) -> None:
@@ -1098,6 +1110,7 @@ class JournalStorage(Storage):
         self._torn = self._journal_stale = False
         self._pending = {}
         self._changed_since_main = False
+        self._tell(None, ())  # memory may have been changed in place before (a migration)
         self._sweep_temps()
 
     def close(self) -> None:

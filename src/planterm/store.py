@@ -15,6 +15,7 @@ so another process's write is never silently overwritten.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import uuid
@@ -301,6 +302,15 @@ class Store:
             raise StoreMissing(f"no store at {path}")
         self.storage = JournalStorage(path, lock_timeout, readonly=readonly)
         self.storage.proof = (PROOF, _all_fit)
+        self._times: list[tuple[str, str]] | None = None
+        """(scheduled, id) of every scheduled post, sorted: a period is two bisections
+        away, where scanning 20,000 posts took 35 ms per week shown. Built on first use,
+        kept up to date as the storage reports changes, dropped when it reads anew."""
+        self._unscheduled: set[str] = set()
+        self._when: dict[str, str | None] = {}
+        self._events: list[Event] | None = None
+        """Every event, by start time, until the events table changes."""
+        self.storage.observers.append(self._changed)
         self.path = self.storage.path  # a link is resolved: backups go beside what is written
         self.readonly = readonly
         self._lenient = lenient
@@ -373,6 +383,48 @@ class Store:
     def changed(self) -> bool:
         """Whether another process wrote since we last looked (a stat, no read)."""
         return self.storage.changed()
+
+    def _changed(self, table: str | None, ids: Iterable[str]) -> None:
+        """Keep the index of posts by time and the events up to date with memory."""
+        if table is None:
+            self._times, self._events = None, None
+        elif table == "events":
+            self._events = None
+        elif table == "posts" and self._times is not None:
+            docs = self.storage.read().get("posts", {})
+            for doc_id in ids:
+                old = self._when.pop(doc_id, None)
+                if old is not None:
+                    at = bisect.bisect_left(self._times, (old, doc_id))
+                    del self._times[at]
+                self._unscheduled.discard(doc_id)
+                doc = docs.get(doc_id)
+                if doc is not None:
+                    self._index(doc_id, doc.get("scheduled"))
+
+    def _index(self, doc_id: str, when: str | None) -> None:
+        assert self._times is not None
+        self._when[doc_id] = when
+        if when is None:
+            self._unscheduled.add(doc_id)
+        else:
+            bisect.insort(self._times, (when, doc_id))
+
+    def _period(self, query: PostQuery) -> list[tuple[str, dict[str, Any]]]:
+        """The posts scheduled in ``query``'s period (and the unscheduled ones if it says
+        so), from the index; the rest of the query is not applied."""
+        docs = self.storage.read().get("posts", {})
+        if self._times is None:
+            self._when = {i: d.get("scheduled") for i, d in docs.items()}
+            self._unscheduled = {i for i, when in self._when.items() if when is None}
+            self._times = sorted((w, i) for i, w in self._when.items() if w is not None)
+        lo, hi = iso(query.start), iso(query.end)
+        first = 0 if lo is None else bisect.bisect_left(self._times, (lo,))
+        last = len(self._times) if hi is None else bisect.bisect_left(self._times, (hi,))
+        ids = [i for _, i in self._times[first:last]]
+        if query.unscheduled:
+            ids += self._unscheduled
+        return [(i, docs[i]) for i in ids]
 
     def refresh(self, wait: bool = True) -> bool:
         """Apply other processes' writes; True if anything changed.
@@ -448,11 +500,16 @@ class Store:
 
     def posts(self, query: PostQuery | None = None) -> list[Post]:
         """Posts matching ``query``, by scheduled time (unscheduled last), then id."""
+        found: list[tuple[int, dict[str, Any]]]
         if query is None:
-            found = self._posts.all()
+            found = [(doc.doc_id, doc) for doc in self._posts.all()]
+        elif query.start is not None or query.end is not None:
+            test = query.condition()  # a period: its posts from the index, then the rest
+            found = [(int(i), doc) for i, doc in self._period(query) if test(doc)]
         else:
-            found = self._posts.search(cast(QueryLike, query.condition()))
-        posts = [Post.from_doc(doc, doc.doc_id) for doc in found]
+            found = [(doc.doc_id, doc)
+                     for doc in self._posts.search(cast(QueryLike, query.condition()))]
+        posts = [Post.from_doc(doc, doc_id) for doc_id, doc in found]
         posts.sort(key=lambda p: (p.scheduled is None, p.scheduled or p.created, p.id or 0))
         return posts
 
@@ -558,9 +615,12 @@ class Store:
         return None if doc is None else Event.from_doc(doc, doc.doc_id)
 
     def events(self) -> list[Event]:
-        """Every event, by start time."""
-        found = [Event.from_doc(d, d.doc_id) for d in self._tables["events"].all()]
-        return sorted(found, key=lambda e: (e.start, e.id or 0))
+        """Every event, by start time (a new list of copies each time)."""
+        if self._events is None:
+            found = [Event.from_doc(d, d.doc_id) for d in self._tables["events"].all()]
+            self._events = sorted(found, key=lambda e: (e.start, e.id or 0))
+        return [replace(e, channels=list(e.channels), coverage=list(e.coverage),
+                        exdates=list(e.exdates)) for e in self._events]
 
     def add_event(self, event: Event) -> Event:
         """Store a new event; the store gives its id and uid. Returns it as stored."""
