@@ -19,7 +19,7 @@ from planterm.filters import parse_filter
 from planterm.model import ModelError, Post, TransitionError
 from planterm.store import PostQuery, Store
 from planterm.triage import TriageError, duplicate, shift_days, step_status
-from planterm.tui.messages import PeriodShown, PlanChanged, WriteRequested
+from planterm.tui.messages import PlanChanged, WriteRequested
 from planterm.tui.screens.confirm import ConfirmScreen
 from planterm.tui.screens.detail import PostDetail
 from planterm.tui.widgets.agenda_view import AgendaView
@@ -158,7 +158,9 @@ class CalendarPane(Pane):
         self.query_one("#detail", Static).update(plain(self._detail(shown)), layout=False)
         label = (period_label("month", self.day, locale=self.settings.locale)
                  if shown.view == "month" else week_title(self.day, self.settings))
-        self.post_message(PeriodShown(label))
+        # Straight into the header, in the same frame as the grid (a PeriodShown message
+        # reached the app after the grid was drawn: a second frame, 20-30 ms later).
+        self.app.sub_title = label
 
     def _detail(self, shown: Shown) -> str:
         """The selected post in full, or what the selected day holds."""
