@@ -10,7 +10,7 @@ from rich.text import Text
 from planterm.agenda import post_line
 from planterm.dates import weekday_abbr
 from planterm.model import Post
-from planterm.tui.widgets.cells import cell, scroll
+from planterm.tui.widgets.cells import Grid, cell, scroll
 from planterm.tui.widgets.period_view import PeriodView
 from planterm.tui.widgets.shown import Shown, hhmm
 
@@ -25,7 +25,7 @@ class AgendaView(PeriodView):
 
     PREFIX = "agenda"
 
-    def render(self) -> Text:
+    def render(self) -> Text | Grid:
         """Draw the list to the widget's size, scrolled to the selected post."""
         shown = self.shown
         if shown is None:
@@ -52,7 +52,7 @@ class AgendaView(PeriodView):
                 if entry.id == shown.post_id:
                     selected = (len(lines), len(lines) + 1)
                 lines.append(self._line(shown, entry, width))
-        return Text("\n").join(scroll(lines, selected, height, width, self.style_of("more")))
+        return Grid(scroll(lines, selected, height, width, self.style_of("more")))
 
 
     def _heading(self, shown: Shown, day: date | None, width: int) -> Text:

@@ -6,8 +6,14 @@ where their stored text becomes screen text (a Rich ``Text``, never read as mark
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual._context import active_app
+from textual.css.styles import RulesMap
+from textual.strip import Strip
+from textual.style import Style as VisualStyle
+from textual.visual import RenderOptions, Visual
 
 from planterm.text import inert
 
@@ -41,7 +47,36 @@ def split_width(total: int, parts: int, gap: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(parts)]
 
 
-def join_columns(columns: list[list[Text]], widths: list[int], height: int, gap: int) -> Text:
+class Grid(Visual):
+    """Lines already cut to the view's width (``cell``), drawn as they are.
+
+    Returned as a Rich ``Text``, a week was laid out again by Textual (wrapped, measured,
+    cut: 12-16 ms for 120x37 cells, most of a key's redraw) into the very same lines.
+    ``str()`` is the plain text, as for a ``Text``.
+    """
+
+    def __init__(self, lines: list[Text]) -> None:
+        self.lines = lines
+
+    def __str__(self) -> str:
+        return "\n".join(line.plain for line in self.lines)
+
+    def render_strips(self, width: int, height: int | None, style: VisualStyle,
+                      options: RenderOptions) -> list[Strip]:
+        """Each line's segments on the widget's style, cut or padded to ``width``."""
+        console = active_app.get().console
+        base = style.rich_style
+        return [Strip(list(Segment.apply_style(line.render(console), base)), line.cell_len)
+                .crop_extend(0, width, base) for line in self.lines[:height]]
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return max((line.cell_len for line in self.lines), default=0)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return len(self.lines)
+
+
+def join_columns(columns: list[list[Text]], widths: list[int], height: int, gap: int) -> Grid:
     """Columns of lines set side by side into ``height`` lines (short columns padded)."""
     spacer = Text(" " * gap)
     lines: list[Text] = []
@@ -52,7 +87,7 @@ def join_columns(columns: list[list[Text]], widths: list[int], height: int, gap:
                 parts.append(spacer)
             parts.append(column[row] if row < len(column) else Text(" " * width))
         lines.append(Text("").join(parts))
-    return Text("\n").join(lines)
+    return Grid(lines)
 
 
 def scroll(lines: list[Text], selected: tuple[int, int] | None, height: int,

@@ -7,7 +7,7 @@ from typing import ClassVar
 from rich.text import Text
 
 from planterm.dates import weekday_abbr
-from planterm.tui.widgets.cells import cell, join_columns, split_width
+from planterm.tui.widgets.cells import Grid, cell, join_columns, split_width
 from planterm.tui.widgets.period_view import PeriodView
 from planterm.tui.widgets.shown import Shown
 
@@ -25,7 +25,7 @@ class MonthView(PeriodView):
 
     PREFIX = "month"
 
-    def render(self) -> Text:
+    def render(self) -> Text | Grid:
         """Draw the month to the widget's size."""
         shown = self.shown
         if shown is None:

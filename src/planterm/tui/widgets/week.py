@@ -9,7 +9,14 @@ from rich.text import Text
 from planterm.agenda import channel_abbrs
 from planterm.dates import weekday_abbr
 from planterm.model import Post
-from planterm.tui.widgets.cells import cell, fit_words, join_columns, scroll, split_width
+from planterm.tui.widgets.cells import (
+    Grid,
+    cell,
+    fit_words,
+    join_columns,
+    scroll,
+    split_width,
+)
 from planterm.tui.widgets.period_view import PeriodView
 from planterm.tui.widgets.shown import Shown, hhmm
 
@@ -37,7 +44,7 @@ class WeekView(PeriodView):
 
     PREFIX = "week"
 
-    def render(self) -> Text:
+    def render(self) -> Text | Grid:
         """Draw the week to the widget's size."""
         shown = self.shown
         if shown is None:
