@@ -76,6 +76,10 @@ class EventKind(StrEnum):
     FESTIVAL = "festival"
 
 
+_STATUSES: dict[str, Status] = {s.value: s for s in Status}
+"""``Status(value)`` as a dict: the enum's own lookup costs more than the rest of a post."""
+_KINDS: dict[str, EventKind] = {k.value: k for k in EventKind}
+
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -479,9 +483,12 @@ class Post:
         }
 
     @classmethod
-    def from_doc(cls, doc: dict[str, Any], doc_id: int | None = None) -> Self:
-        """Read a stored document, naming the field at fault."""
-        POST.fit(doc)
+    def from_doc(cls, doc: dict[str, Any], doc_id: int | None = None, *,
+                 checked: bool = False) -> Self:
+        """Read a stored document, naming the field at fault; ``checked``: the caller
+        knows it fits ``POST`` (the store checked it), so it is not checked again."""
+        if not checked:
+            POST.fit(doc)
         return cls(
             id=doc_id,
             uid=doc["uid"],
@@ -489,7 +496,7 @@ class Post:
             body=doc.get("body") or "",
             variants=dict(doc.get("variants") or {}),
             channels=list(doc.get("channels") or ()),
-            status=Status(doc.get("status", Status.IDEA)),
+            status=_STATUSES[doc.get("status", "idea")],
             scheduled=_to_time(doc.get("scheduled")),
             objectives=list(doc.get("objectives") or ()),
             themes=list(doc.get("themes") or ()),
@@ -556,7 +563,7 @@ class Event:
             title=doc["title"],
             start=_utc(doc["start"]),
             end=_to_time(doc.get("end")),
-            kind=EventKind(doc.get("kind", EventKind.TALK)),
+            kind=_KINDS[doc.get("kind", "talk")],
             place=doc.get("place") or "",
             hashtag=doc.get("hashtag") or "",
             channels=list(doc.get("channels") or ()),

@@ -509,7 +509,10 @@ class Store:
         else:
             found = [(doc.doc_id, doc)
                      for doc in self._posts.search(cast(QueryLike, query.condition()))]
-        posts = [Post.from_doc(doc, doc_id) for doc_id, doc in found]
+        unchecked = self.storage.unchecked(PROOF)  # the others passed when opened or proven
+        again = None if unchecked is None else unchecked.get("posts", set())
+        posts = [Post.from_doc(doc, doc_id, checked=again is not None and str(doc_id) not in again)
+                 for doc_id, doc in found]
         posts.sort(key=lambda p: (p.scheduled is None, p.scheduled or p.created, p.id or 0))
         return posts
 

@@ -52,7 +52,8 @@ class AgendaView(PeriodView):
                 if entry.id == shown.post_id:
                     selected = (len(lines), len(lines) + 1)
                 lines.append(self._line(shown, entry, width))
-        return Grid(scroll(lines, selected, height, width, self.style_of("more")))
+        return Grid([[line] for line in scroll(lines, selected, height, width,
+                                                self.style_of("more"))])
 
 
     def _heading(self, shown: Shown, day: date | None, width: int) -> Text:

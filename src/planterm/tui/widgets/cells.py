@@ -48,46 +48,60 @@ def split_width(total: int, parts: int, gap: int) -> list[int]:
 
 
 class Grid(Visual):
-    """Lines already cut to the view's width (``cell``), drawn as they are.
+    """Rows of cells already cut to the view's width (``cell``), drawn as they are.
 
-    Returned as a Rich ``Text``, a week was laid out again by Textual (wrapped, measured,
-    cut: 12-16 ms for 120x37 cells, most of a key's redraw) into the very same lines.
+    Returned as a Rich ``Text``, a week was laid out again by Textual (wrap, measure,
+    divide: 12-16 ms for 120x37 cells, most of a key's redraw) into the very same lines.
+    A cell with one style over all of it (as ``cell`` makes them) is one segment.
     ``str()`` is the plain text, as for a ``Text``.
     """
 
-    def __init__(self, lines: list[Text]) -> None:
-        self.lines = lines
+    def __init__(self, rows: list[list[Text]]) -> None:
+        self.rows = rows
 
     def __str__(self) -> str:
-        return "\n".join(line.plain for line in self.lines)
+        return "\n".join("".join(part.plain for part in row) for row in self.rows)
 
     def render_strips(self, width: int, height: int | None, style: VisualStyle,
                       options: RenderOptions) -> list[Strip]:
-        """Each line's segments on the widget's style, cut or padded to ``width``."""
+        """Each row's segments on the widget's style, cut or padded to ``width``."""
         console = active_app.get().console
         base = style.rich_style
-        return [Strip(list(Segment.apply_style(line.render(console), base)), line.cell_len)
-                .crop_extend(0, width, base) for line in self.lines[:height]]
+        strips = []
+        for row in self.rows[:height]:
+            segments: list[Segment] = []
+            for part in row:
+                spans = part.spans
+                if not spans and not part.style:
+                    segments.append(Segment(part.plain, base))
+                elif (len(spans) == 1 and not part.style and spans[0].start == 0
+                      and spans[0].end >= len(part.plain) and isinstance(spans[0].style, Style)):
+                    segments.append(Segment(part.plain, base + spans[0].style))
+                else:
+                    segments += Segment.apply_style(part.render(console), base)
+            length = sum(part.cell_len for part in row)
+            strips.append(Strip(segments, length).crop_extend(0, width, base))
+        return strips
 
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
-        return max((line.cell_len for line in self.lines), default=0)
+        return max((sum(part.cell_len for part in row) for row in self.rows), default=0)
 
     def get_height(self, rules: RulesMap, width: int) -> int:
-        return len(self.lines)
+        return len(self.rows)
 
 
 def join_columns(columns: list[list[Text]], widths: list[int], height: int, gap: int) -> Grid:
-    """Columns of lines set side by side into ``height`` lines (short columns padded)."""
+    """Columns of lines set side by side into ``height`` rows (short columns padded)."""
     spacer = Text(" " * gap)
-    lines: list[Text] = []
+    rows: list[list[Text]] = []
     for row in range(height):
         parts: list[Text] = []
         for i, (column, width) in enumerate(zip(columns, widths, strict=True)):
             if i:
                 parts.append(spacer)
             parts.append(column[row] if row < len(column) else Text(" " * width))
-        lines.append(Text("").join(parts))
-    return Grid(lines)
+        rows.append(parts)
+    return Grid(rows)
 
 
 def scroll(lines: list[Text], selected: tuple[int, int] | None, height: int,
