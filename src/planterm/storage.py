@@ -575,6 +575,10 @@ class JournalStorage(Storage):
         """Memory holds changes that the main file does not (journal records, writes)."""
         self._exact = False
         """Memory holds what only the standard library writes back as it was (NaN...)."""
+        self.auto_compact = True
+        """Fold the journal in when it outgrows the main file, at the end of the write that
+        made it so. The planner turns it off: a compaction would hold its screen for the
+        whole serialisation; it folds the journal in when it closes."""
         self.observers: list[Callable[[str | None, Iterable[str]], object]] = []
         """Told of every change to memory once it is made: (table, ids set or deleted) for
         a journal record applied or a transaction committed; (None, ()) when memory was
@@ -1064,7 +1068,7 @@ class JournalStorage(Storage):
     def _compact_if_big(self) -> None:
         """Fold the journal in once it outgrows the main file; a failure keeps the journal."""
         main_size = self._main_sig[2] if self._main_sig else 0
-        if self._journal_pos <= max(main_size, COMPACT_MIN_BYTES):
+        if not self.auto_compact or self._journal_pos <= max(main_size, COMPACT_MIN_BYTES):
             return
         try:
             self._fold()

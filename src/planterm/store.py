@@ -18,10 +18,12 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
+import operator
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -414,10 +416,13 @@ class Store:
         """The posts scheduled in ``query``'s period (and the unscheduled ones if it says
         so), from the index; the rest of the query is not applied."""
         docs = self.storage.read().get("posts", {})
-        if self._times is None:
-            self._when = {i: d.get("scheduled") for i, d in docs.items()}
-            self._unscheduled = {i for i, when in self._when.items() if when is None}
-            self._times = sorted((w, i) for i, w in self._when.items() if w is not None)
+        if self._times is None:  # in C loops: this comes before the first week is drawn
+            ids = list(docs)
+            whens: list[Any] = list(map(dict.get, docs.values(), repeat("scheduled")))
+            self._when = dict(zip(ids, whens, strict=True))
+            self._unscheduled = set(compress(ids, map(operator.is_, whens, repeat(None))))
+            self._times = sorted(compress(zip(whens, ids, strict=True),
+                                          map(operator.is_not, whens, repeat(None))))
         lo, hi = iso(query.start), iso(query.end)
         first = 0 if lo is None else bisect.bisect_left(self._times, (lo,))
         last = len(self._times) if hi is None else bisect.bisect_left(self._times, (hi,))

@@ -148,6 +148,7 @@ class PlantermApp(App[None]):
             self.call_from_thread(self._refuse, e)
             return
         store.storage.lock_timeout = WRITE_LOCK_SECONDS
+        store.storage.auto_compact = False  # folded in on quit, never under a key press
         self.call_from_thread(self._opened, store, others)
         if backup is not None:
             backup()  # ...written once the week is on screen: a copy in the kernel

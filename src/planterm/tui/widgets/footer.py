@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -18,6 +19,21 @@ class CompactFooter(Footer):
 
     def __init__(self) -> None:
         super().__init__(compact=True)
+        self._rebuilding = False
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        """One rebuild for the changes of keys that come together (Textual rebuilds once
+        per change: three times as the planner starts, twice after a first write)."""
+        self._bindings_ready = True
+        if not screen.app.app_focus or self._rebuilding:
+            return
+        if self.is_attached and screen is self.screen:
+            self._rebuilding = True
+            self.call_after_refresh(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        self._rebuilding = False
+        await self.recompose()
 
     def compose(self) -> ComposeResult:
         for widget in super().compose():
