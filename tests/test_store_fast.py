@@ -268,3 +268,47 @@ def test_a_period_read_from_the_index_is_the_one_a_scan_finds(tmp_path: Path) ->
             store.compact()
         mine.refresh()
         agree()
+
+
+# --- the main file read part by part -------------------------------------------------------
+
+
+def test_a_main_file_in_parts_reads_back_whole_and_stock_tinydb_reads_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from planterm import storage
+
+    monkeypatch.setattr(storage, "PART_DOCUMENTS", 3)
+    path = tmp_path / "plan.json"
+    a_store(path, posts=10).close()
+    plain = JournalStorage(path)
+    with plain.transaction() as tables:  # an empty table: a part of its own
+        tables["themes"] = {}
+    plain.compact()
+    own = json.loads(path.read_bytes())[STORAGE_TABLE]["1"]
+    assert [name for name, _, _ in own["parts"]].count("posts") == 4  # 10 posts, 3 a part
+    assert {name for name, _, _ in own["parts"]} >= {"meta", "posts", "themes"}  # empty too
+    expected = tables_of(json.loads(path.read_bytes()))
+    assert tables_of(JournalStorage(path).read()) == expected
+    assert {k: v for k, v in stock_tinydb(path).items() if k != STORAGE_TABLE and v} == {
+        k: v for k, v in expected.items() if v}
+    read: list[int] = []  # never the whole file at once
+    real = storage._read_parts
+
+    def spy(f: object, tail: object) -> object:
+        result = real(f, tail)  # type: ignore[arg-type]
+        read.append(1)
+        return result
+
+    monkeypatch.setattr(storage, "_read_parts", spy)
+    assert tables_of(JournalStorage(path).read()) == expected and read == [1]
+
+
+def test_a_main_file_in_parts_changed_by_hand_is_read_and_checked_whole(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    a_store(path, posts=5).close()
+    raw = path.read_bytes()
+    path.write_bytes(raw.replace(b'"title":"Post 3', b'"title":"Post 9', 1))  # same length
+    assert [p.title[:6] for p in Store(path).posts()].count("Post 9") == 1
+    path.write_bytes(raw.replace(b'"status":"draft"', b'"status":"drafty"', 1))
+    with pytest.raises(BadDocuments, match="field status: 'drafty' is not a status"):
+        Store(path)
