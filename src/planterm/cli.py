@@ -198,6 +198,7 @@ def open_store(args: argparse.Namespace, settings: Settings) -> Iterator[Store]:
             report_repair(path)
         store = Store(path, keep_backups=settings.backups, lock_timeout=LOCK_TIMEOUT,
                       create=write, readonly=not write, lenient=args.command == "check")
+        store.storage.fold_writes = True  # it ends compacted anyway: no journal on the way
         if write and not new and not getattr(args, "demo", False):
             store.daily_backup_before_writing()
         try:

@@ -667,6 +667,10 @@ class JournalStorage(Storage):
         """Memory holds changes that the main file does not (journal records, writes)."""
         self._exact = False
         """Memory holds what only the standard library writes back as it was (NaN...)."""
+        self.fold_writes = False
+        """Write each transaction as a compaction (a new main file, fsync'd, replacing the
+        old one) rather than a journal record: for a command, which would compact right
+        after its one write anyway, it spares the journal's own write and fsyncs."""
         self.auto_compact = True
         """Fold the journal in when it outgrows the main file, at the end of the write that
         made it so. The planner turns it off: a compaction would hold its screen for the
@@ -1116,12 +1120,16 @@ class JournalStorage(Storage):
             if sets or dels:
                 changes[table] = {"s": sets, "d": dels}
         if changes:
-            self._append(self._encode_change(changes))
+            record = self._encode_change(changes)
+            if not self.fold_writes:
+                self._append(record)
             for table, change in changes.items():
                 self._seen_ids(table, change["s"])
                 self._unchecked.setdefault(table, set()).update(change["s"])
                 self._tell(table, [*change["s"], *change["d"]])
             self._changed_since_main = True
+            if self.fold_writes:
+                self._compact_locked()  # the change, and everything else, in a new main file
         self._pending = {}
 
     def _encode_change(self, changes: dict[str, dict[str, Any]]) -> bytes:
