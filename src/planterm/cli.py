@@ -227,6 +227,9 @@ def report_repair(path: Path) -> None:
 
 def run_planner(args: argparse.Namespace, settings: Settings) -> int:
     """The planner (no command): the app opens the store itself, after its first frame."""
+    # Textual draws a change at its next frame tick: at its default 60 per second a key
+    # waits up to 17 ms for it, a third of the budget of a key; 120 halves that.
+    os.environ.setdefault("TEXTUAL_FPS", "120")
     from planterm.tui.app import check_keymap, make_app  # Textual loads only when needed
 
     check_keymap(settings)

@@ -6,6 +6,8 @@ where their stored text becomes screen text (a Rich ``Text``, never read as mark
 
 from __future__ import annotations
 
+import functools
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -18,9 +20,11 @@ from textual.visual import RenderOptions, Visual
 from planterm.text import inert
 
 
+@functools.lru_cache(maxsize=4096)
 def cell(text: str, width: int, style: Style | str = "") -> Text:
     """``text``, inert, on exactly ``width`` cells: cut with … when too long, padded when
-    short."""
+    short. Kept for the next redraw (a triage key draws the same week again): the Text
+    returned is shared, never to be changed."""
     line = Text(inert(text), no_wrap=True)
     if style:
         line.stylize(style)
