@@ -250,7 +250,9 @@ def test_a_period_read_from_the_index_is_the_one_a_scan_finds(tmp_path: Path) ->
                         (p.scheduled is not None and start <= p.scheduled < end)]
                 assert [p.id for p in mine.posts(query)] == [p.id for p in scan]
 
-    agree()
+    agree()  # read by a scan
+    mine.index_posts()
+    agree()  # from the index
     theirs = Store(path)
     for step in range(30):
         store = mine if step % 3 else theirs
