@@ -11,7 +11,7 @@ The store on disk is two files, with a lock file beside them:
   orjson writes the file, that table last, with the ``crc`` (CRC32) of every byte
   before it, the rules (``proven``, see ``JournalStorage.proof``) every document
   passed when it was written and where each table's documents are, in ``parts`` of
-  2,048. A file whose bytes match its CRC is parsed by orjson part by part (it holds
+  512. A file whose bytes match its CRC is parsed by orjson part by part (it holds
   nothing orjson reads otherwise; the whole file is never in memory at once) and its
   documents need no checking again;
   any other file (older, edited by hand, written by TinyDB) is parsed by the standard
@@ -109,7 +109,7 @@ with the CRC32 of every byte before it, the rules its documents were proven agai
 TAIL_MAX = 1 << 16
 """The storage table is looked for in the file's last bytes only."""
 _PROOF_NAME = re.compile(r"[a-z0-9.-]{1,40}")
-PART_DOCUMENTS = 2048
+PART_DOCUMENTS = 512
 """Documents per part of a table in the main file: what one parse holds at once."""
 
 
@@ -393,7 +393,8 @@ def _tail_of(buf: bytes, offset: int, size: int) -> _Tail | None:
         own = orjson.loads(b"{" + buf[at:])
     except orjson.JSONDecodeError:
         return None
-    doc = own.get("storage", {}).get("1") if isinstance(own, dict) and len(own) == 1 else None
+    table = own.get("storage") if isinstance(own, dict) and len(own) == 1 else None
+    doc = table.get("1") if isinstance(table, dict) and len(table) == 1 else None
     if not isinstance(doc, dict) or not {"generation", "previous", "crc", "proven"} <= set(doc):
         return None
     crc, proven, raw_parts = doc["crc"], doc["proven"], doc.get("parts", [])
@@ -409,7 +410,7 @@ def _tail_of(buf: bytes, offset: int, size: int) -> _Tail | None:
             return None
         parts.append((part[0], part[1], part[2]))
         last = part[2]
-    return _Tail(head, int(crc, 16), proven, tuple(parts), own["storage"])
+    return _Tail(head, int(crc, 16), proven, tuple(parts), table)
 
 
 def _dump(tables: Tables, generation: str, previous: str | None, proven: str | None = None,

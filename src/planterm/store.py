@@ -16,6 +16,7 @@ so another process's write is never silently overwritten.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import hashlib
 import json
 import operator
@@ -313,7 +314,6 @@ class Store:
         self._ids: list[str] = []
         self._want_index = False
         self._unscheduled: set[str] = set()
-        self._when: dict[str, str | None] = {}
         self._events: list[Event] | None = None
         """Every event, by start time, until the events table changes."""
         self.storage.observers.append(self._changed)
@@ -399,20 +399,18 @@ class Store:
         elif table == "posts" and self._times is not None:
             docs = self.storage.read().get("posts", {})
             for doc_id in ids:
-                old = self._when.pop(doc_id, None)
-                if old is not None:
-                    at = bisect.bisect_left(self._times, old)
-                    while self._ids[at] != doc_id:  # among the posts at the same time
-                        at += 1
-                    del self._times[at], self._ids[at]
-                self._unscheduled.discard(doc_id)
+                if doc_id in self._unscheduled:
+                    self._unscheduled.discard(doc_id)
+                else:
+                    with contextlib.suppress(ValueError):  # not indexed: a new post
+                        at = self._ids.index(doc_id)  # in C: no map of every post's time
+                        del self._times[at], self._ids[at]
                 doc = docs.get(doc_id)
                 if doc is not None:
                     self._index(doc_id, doc.get("scheduled"))
 
     def _index(self, doc_id: str, when: str | None) -> None:
         assert self._times is not None
-        self._when[doc_id] = when
         if when is None:
             self._unscheduled.add(doc_id)
         else:
@@ -442,7 +440,6 @@ class Store:
         if self._times is None:  # in C loops
             ids = list(docs)
             whens: list[Any] = list(map(dict.get, docs.values(), repeat("scheduled")))
-            self._when = dict(zip(ids, whens, strict=True))
             self._unscheduled = set(compress(ids, map(operator.is_, whens, repeat(None))))
             order = sorted(compress(range(len(ids)), map(operator.is_not, whens, repeat(None))),
                            key=whens.__getitem__)
