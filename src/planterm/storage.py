@@ -395,7 +395,8 @@ def _tail_of(buf: bytes, offset: int, size: int) -> _Tail | None:
         return None
     table = own.get("storage") if isinstance(own, dict) and len(own) == 1 else None
     doc = table.get("1") if isinstance(table, dict) and len(table) == 1 else None
-    if not isinstance(doc, dict) or not {"generation", "previous", "crc", "proven"} <= set(doc):
+    if (not isinstance(table, dict) or not isinstance(doc, dict)
+            or not {"generation", "previous", "crc", "proven"} <= set(doc)):
         return None
     crc, proven, raw_parts = doc["crc"], doc["proven"], doc.get("parts", [])
     head = offset + at
