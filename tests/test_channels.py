@@ -494,3 +494,24 @@ def test_networks_reads_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     finally:
         networks.cache_clear()
     assert "instagram" in networks()
+
+
+TEXTS = st.text(st.characters(codec="utf-8"), max_size=400) | st.lists(
+    st.sampled_from(["é", "e\u0301", "👍🏽", "🇫🇷", "#1️⃣", "漢", "©", "\u2014", "https://a.fr/x",
+                     "www.b.org", "#tag", " ", "a" * 50, "’", "«"]), max_size=40).map("".join)
+
+
+@given(TEXTS)
+def test_weighted_count_without_emoji_matches_the_cluster_rule(text: str) -> None:
+    text = unicodedata.normalize("NFC", text)
+    rx = channels._rx()
+    by_cluster = sum(
+        2 if rx.emoji.search(c) else sum(map(channels._weight, c))
+        for c in rx.cluster.findall(text))
+    assert channels._weighted(text) == by_cluster
+
+
+@given(TEXTS, st.sampled_from(list(channels.networks())))
+def test_surely_fits_never_says_so_of_a_text_that_does_not(text: str, network: str) -> None:
+    if channels.surely_fits(text, network):
+        assert not channels.fit(text, network).over

@@ -78,12 +78,26 @@ def test_add_then_week_json(store_path: Path, capsys: pytest.CaptureFixture[str]
         (["set", "42", "title=x"], "42"),
         (["set", "one", "title=x"], "invalid int"),
         (["frobnicate"], "invalid choice"),
+        (["list", "--from", "2026-12-03", "--to", "2026-12-01"], "is not after --from"),
+        (["list", "--from", "2026-12-03", "--to", "2026-12-03"], "is not after --from"),
+        (["list", "--event", "dinosaures"], "no event title contains"),
+        (["list", "--warnings", "--from", "demain", "--to", "hier"], "--to"),
+        (["show", "42"], "no post with id 42"),
+        (["show", "1", "--channel", "myspace"], "myspace"),
+        (["show", "1", "--channel", "x"], "does not go out on x"),
+        (["show", "1", "--channel", "ig", "--json"], "not allowed with"),
+        (["delete", "42", "--yes"], "no post with id 42"),
+        (["delete", "1"], "--yes"),
+        (["add", "x", "--status", "approved", "--channel", "x", "--body", "a" * 281],
+         "too long to be approved: X 281/280 (1 over)"),
+        (["set", "1", "body=" + "a" * 300, "channels=x", "status=review", "status=approved"],
+         "status: too long to be approved: X 300/280 (20 over)"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(
     store_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
-    assert run(["add", "existing", "--status", "draft"]) == 0
+    assert run(["add", "existing", "--status", "draft", "--channel", "ig"]) == 0
     capsys.readouterr()
     before = files(store_path)
     assert run(argv) == 2
@@ -154,7 +168,7 @@ def test_check(store_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run(["add", "ok"])
     capsys.readouterr()
     assert run(["check"]) == 0
-    assert ": ok (1 posts" in out(capsys)[0]
+    assert ": ok (1 post, 0 events" in out(capsys)[0]
     data = json.loads(store_path.read_text())
     data["posts"]["1"]["themes"] = ["fantome"]
     store_path.write_text(json.dumps(data))
@@ -205,7 +219,7 @@ def test_busy_store_fails_after_waiting(store_path: Path, capsys: pytest.Capture
 
 
 @pytest.mark.parametrize("command", [[], ["add"], ["event", "add"], ["week"], ["list"], ["set"],
-                                     ["check"]])
+                                     ["check"], ["show"], ["delete"]])
 def test_every_subcommand_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         run([*command, "--help"])

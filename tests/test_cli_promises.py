@@ -74,7 +74,8 @@ def test_read_commands_change_no_file(store_path: Path,
     folder = store_path.parent
     before = all_files(folder)
     assert store_path.with_name(store_path.name + ".journal").exists()
-    for argv in (["check"], ["list"], ["week", "2026-12-03"], ["list", "--json"]):
+    for argv in (["check"], ["list"], ["week", "2026-12-03"], ["list", "--json"], ["show", "1"],
+                 ["show", "1", "--json"], ["list", "--warnings"]):
         assert run(argv) == 0, capsys.readouterr()
     assert "2 posts" in run_out(["list"], capsys)
     assert all_files(folder) == before
@@ -106,6 +107,7 @@ def test_stored_escape_sequences_reach_no_cli_output(
     assert run(["event", "add", HOSTILE, "--on", "2026-12-03T18:00", "--place", HOSTILE]) == 0
     outputs.append(capsys.readouterr().out)
     outputs.append(run_out(["week", "2026-12-03"], capsys))
+    outputs.append(run_out(["show", "2"], capsys))
     assert run(["set", "2", f"title={HOSTILE}", "status=published"]) == 2
     outputs.append(capsys.readouterr().err)
     for text in outputs:

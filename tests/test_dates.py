@@ -555,3 +555,125 @@ def test_shift_wall_clock_keeps_the_local_hour(start: datetime, days: int,
     moved = shift_wall_clock(start, timedelta(days=days), PARIS)
     assert moved == expected_utc
     assert moved.astimezone(PARIS).time() == start.astimezone(PARIS).time()
+
+
+# --- dates as people say them at work (issue 10) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("english", "french", "expected"),
+    [
+        ("now", "maintenant", local(2026, 11, 25, 10, 0)),
+        ("in 20 min", "dans 20 min", local(2026, 11, 25, 10, 20)),
+        ("in 20 minutes", "dans 20 minutes", local(2026, 11, 25, 10, 20)),
+        ("tonight 19h", "ce soir 19h", local(2026, 11, 25, 19, 0)),
+        ("tonight", "ce soir", local(2026, 11, 25, 19, 0)),
+        ("this evening 8pm", "ce soir 20h", local(2026, 11, 25, 20, 0)),
+        ("tonight 8:30", "ce soir 8h30", local(2026, 11, 25, 20, 30)),
+        ("this afternoon 15h", "cet après-midi 15h", local(2026, 11, 25, 15, 0)),
+        ("this afternoon 3pm", "cet aprem 3h", local(2026, 11, 25, 15, 0)),
+        ("this afternoon", "cet apres midi", local(2026, 11, 25, 14, 0)),
+        ("this morning 9h", "ce matin 9h", local(2026, 11, 25, 9, 0)),
+        ("noon", "midi", local(2026, 11, 25, 12, 0)),
+        ("midday", "ce midi", local(2026, 11, 25, 12, 0)),
+        ("tomorrow noon", "demain midi", local(2026, 11, 26, 12, 0)),
+        ("tomorrow evening", "demain soir", local(2026, 11, 26, 19, 0)),
+        ("friday evening 18h30", "vendredi soir 18h30", local(2026, 11, 27, 18, 30)),
+        ("this friday", "ce vendredi", local(2026, 11, 27, 9, 0)),
+        ("3 dec evening", "3 déc soir", local(2026, 12, 3, 19, 0)),
+    ],
+)
+def test_work_phrases_in_both_languages(english: str, french: str, expected: datetime) -> None:
+    assert when(english) == expected
+    assert when(french) == expected
+    assert when(french.upper()) == expected
+
+
+def test_now_is_the_current_minute() -> None:
+    assert when("now", local(2026, 11, 25, 10, 0) + timedelta(seconds=59.9)) == local(
+        2026, 11, 25, 10, 0)
+
+
+def test_a_part_of_the_day_that_has_passed_is_still_today() -> None:
+    late = local(2026, 11, 25, 21, 0)
+    assert when("ce soir 19h", late) == local(2026, 11, 25, 19, 0)
+    assert when("this morning", late) == local(2026, 11, 25, 9, 0)
+
+
+@pytest.mark.parametrize(
+    ("now", "text", "expected"),
+    [
+        # around midnight: the day is the day of `now`, an offset crosses into the next
+        (local(2026, 11, 25, 23, 50), "in 20 min", local(2026, 11, 26, 0, 10)),
+        (local(2026, 11, 25, 23, 50), "dans 20 min", local(2026, 11, 26, 0, 10)),
+        (local(2026, 11, 25, 23, 59) + timedelta(seconds=59), "now", local(2026, 11, 25, 23, 59)),
+        (local(2026, 11, 26, 0, 0), "maintenant", local(2026, 11, 26, 0, 0)),
+        (local(2026, 11, 25, 23, 59), "tonight 23h30", local(2026, 11, 25, 23, 30)),
+        (local(2026, 11, 26, 0, 5), "ce soir 19h", local(2026, 11, 26, 19, 0)),
+        (local(2026, 11, 26, 0, 5), "midi", local(2026, 11, 26, 12, 0)),
+        (local(2026, 11, 25, 23, 59), "demain midi", local(2026, 11, 26, 12, 0)),
+        # across DST: minutes are real minutes, a part of the day is wall-clock time
+        (local(2026, 3, 29, 1, 50), "in 20 min", local(2026, 3, 29, 3, 10)),
+        (local(2026, 3, 29, 1, 50), "dans 20 min", local(2026, 3, 29, 3, 10)),
+        (local(2026, 3, 28, 23, 0), "demain soir", local(2026, 3, 29, 19, 0)),
+        (local(2026, 3, 29, 1, 0), "ce soir 19h", local(2026, 3, 29, 19, 0)),
+        (local(2026, 10, 25, 1, 0), "tonight 19h", local(2026, 10, 25, 19, 0)),
+        (local(2026, 10, 25, 0, 30), "cet après-midi 15h", local(2026, 10, 25, 15, 0)),
+        (local(2026, 10, 25, 12, 0), "noon", local(2026, 10, 25, 12, 0)),
+    ],
+)
+def test_work_phrases_around_midnight_and_dst(now: datetime, text: str,
+                                              expected: datetime) -> None:
+    got = when(text, now)
+    assert got == expected
+    assert got.utcoffset() == expected.utcoffset()
+
+
+def test_twenty_minutes_across_fall_back_are_twenty_real_minutes() -> None:
+    # 02:50 summer time, clocks go back at 03:00 to 02:00: twenty minutes later is 02:10 winter
+    summer = datetime(2026, 10, 25, 0, 50, tzinfo=UTC).astimezone(PARIS)
+    got = when("dans 20 min", summer)
+    assert got.astimezone(UTC) == datetime(2026, 10, 25, 1, 10, tzinfo=UTC)
+    assert f"{got:%H:%M}" == "02:10"
+
+
+def test_now_in_the_repeated_hour_keeps_its_instant() -> None:
+    second = datetime(2026, 10, 25, 1, 15, tzinfo=UTC).astimezone(PARIS)  # 02:15 winter time
+    assert when("now", second).astimezone(UTC) == datetime(2026, 10, 25, 1, 15, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("now 18h", '"now" is the current time: it takes no date, time or offset'),
+        ("maintenant demain", '"now" is the current time'),
+        ("now now", 'it says "now" twice'),
+        ("tonight 7am", "07:00 is not in the evening"),
+        ("ce soir midi", "12:00 is not in the evening"),
+        ("ce matin 15h", "15:00 is not in the morning"),
+        ("cet après-midi 20h", "20:00 is not in the afternoon"),
+        ("soir matin", "it names two parts of the day (evening and morning)"),
+        ("ce 3 déc", '"ce" must be followed by a part of the day or a weekday'),
+        ("this", '"this" must be followed by a part of the day or a weekday'),
+        ("tonight +2h", "an offset in hours or minutes cannot be combined"),
+        ("dans 20", '"dans" must be followed by an amount'),
+    ],
+)
+def test_work_phrases_refused_say_why(text: str, why: str) -> None:
+    with pytest.raises(DateParseError) as caught:
+        parse_when(text, now=NOW, tz=PARIS)
+    assert f'"{text}"' in str(caught.value)
+    assert why in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_date", "rest"),
+    [
+        ("ce soir 19h @ig Vernissage", local(2026, 11, 25, 19, 0), "@ig Vernissage"),
+        ("dans 20 min Live du hall", local(2026, 11, 25, 10, 20), "Live du hall"),
+        ("maintenant Ouverture", local(2026, 11, 25, 10, 0), "Ouverture"),
+    ],
+)
+def test_quick_add_reads_work_phrases_first(text: str, expected_date: datetime,
+                                            rest: str) -> None:
+    assert split_leading_date(text, now=NOW, tz=PARIS) == (expected_date, rest)

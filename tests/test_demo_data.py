@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from tinydb import TinyDB
 
+from planterm.demo import write_demo
 from planterm.model import FLOW, Account, Category, Event, Post, Status, parse_iso
-from planterm.store import SCHEMA
+from planterm.readiness import problems
+from planterm.store import SCHEMA, PostQuery, Store
 
 DEMO = Path(__file__).parents[1] / "data" / "demo.json"
 PARIS = ZoneInfo("Europe/Paris")
@@ -160,3 +162,65 @@ def test_plain_tinydb_opens_it(tmp_path: Path) -> None:
         assert len(db.table("events")) >= 30
     finally:
         db.close()
+
+
+def test_some_posts_of_the_anchor_week_are_not_ready(posts: list[Post]) -> None:
+    unready = {p.title: problems(p) for p in posts if problems(p)}
+    assert unready == {
+        "Fil : pourquoi se parer ?": ["X 365/280 (85 over)", "Bluesky 365/300 (65 over)"],
+        "Carrousel : les coulisses du montage de « Parures »": ["approved with an empty body"],
+        "Parures du monde : votre bijou porte-t-il une histoire ?": [
+            "Instagram 7 hashtags (max 5)"],
+    }
+
+
+MOMENTS = [  # weekday, hour, minute, second of the current week: when the demo is opened
+    (0, 8, 0, 0), (3, 19, 30, 0), (3, 22, 0, 0), (6, 23, 59, 59), (2, 14, 7, 31)]
+
+
+@pytest.mark.parametrize("week", [date(2026, 11, 23), date(2027, 3, 22), date(2026, 10, 19)])
+@pytest.mark.parametrize(("weekday", "hour", "minute", "second"), MOMENTS)
+def test_the_demo_is_honest_about_the_moment_it_is_opened(
+    tmp_path: Path, week: date, weekday: int, hour: int, minute: int, second: int
+) -> None:
+    now = datetime.combine(week + timedelta(days=weekday), time(hour, minute, second), PARIS)
+    store = Store(write_demo(tmp_path / "demo.json", now.date(), PARIS, now), readonly=True)
+    floor = now.replace(second=0)
+    posts = store.posts()
+    events = {e.id: e for e in store.events()}
+    assert store.check() == []
+    for p in posts:
+        if p.status is Status.PUBLISHED:
+            assert p.scheduled is not None and p.scheduled < floor, (p.id, p.scheduled)
+        if p.status is Status.SCHEDULED:
+            assert p.scheduled is not None and p.scheduled >= floor, (p.id, p.scheduled)
+        if p.live:
+            assert p.event is not None and p.scheduled is not None
+            assert p.scheduled < floor
+            assert events[p.event].start <= p.scheduled
+        assert p.created <= p.updated <= now
+    this_week = [p for p in posts if p.scheduled and week <= p.scheduled.astimezone(
+        PARIS).date() < week + timedelta(days=7)]
+    assert len(this_week) >= 30  # the week is still full, whatever the moment
+    after = store.posts(PostQuery(start=floor, statuses=frozenset({Status.PUBLISHED})))
+    assert after == []
+
+
+def test_opened_before_the_opening_the_demo_has_no_live_posts_of_it(tmp_path: Path) -> None:
+    now = datetime(2026, 11, 26, 18, 0, tzinfo=PARIS)  # the vernissage starts at 18:30
+    store = Store(write_demo(tmp_path / "demo.json", now.date(), PARIS, now), readonly=True)
+    opening = next(e for e in store.events() if e.title.startswith("Vernissage"))
+    assert not [p for p in store.posts(PostQuery(events=frozenset({opening.id}))) if p.live]
+    later = datetime(2026, 11, 26, 19, 30, tzinfo=PARIS)
+    store = Store(write_demo(tmp_path / "later.json", later.date(), PARIS, later), readonly=True)
+    live = [p for p in store.posts(PostQuery(events=frozenset({opening.id}))) if p.live]
+    assert live and all(p.scheduled is not None and p.scheduled < later for p in live)
+
+
+def test_without_a_moment_the_demo_is_as_made(tmp_path: Path,
+                                              demo: dict[str, dict[str, dict[str, Any]]]) -> None:
+    store = Store(write_demo(tmp_path / "demo.json", anchor(demo), PARIS), readonly=True)
+    assert [p.to_doc() for p in store.posts()] == [
+        Post.from_doc(d).to_doc() for d in sorted(
+            demo["posts"].values(), key=lambda d: (d["scheduled"] is None, d["scheduled"] or
+                                                   d["created"]))]

@@ -10,6 +10,7 @@ import pytest
 from planterm.demo import write_demo
 from planterm.filters import parse_filter
 from planterm.model import ModelError, Status
+from planterm.readiness import problems
 from planterm.store import PostQuery, Store
 
 
@@ -24,7 +25,7 @@ def test_the_issue_example(store: Store) -> None:
     assert query == PostQuery(
         statuses=frozenset({Status.DRAFT}), channels=frozenset({"instagram"}),
         objectives=frozenset({"visites"}), themes=frozenset({"prehistoire"}),
-        events=frozenset({12}), words=("musée",),
+        events=frozenset({12}), words=("Musée",),
     )
 
 
@@ -47,13 +48,16 @@ def test_empty_filter_matches_everything(store: Store) -> None:
 @pytest.mark.parametrize(
     ("text", "says"),
     [
-        ("colour:red", "unknown field 'colour'; known: status, ch (channel)"),
+        ("colour:red", "unknown field 'colour'; known: status, ch (channel), obj (objective), "
+                       "theme, event, warn"),
         ("status:done", "known: idea, draft, review"),
         ("ch:myspace", "myspace"),
         ("obj:nope", "known: visites"),
         ("theme:nope", "known: prehistoire"),
         ("event:9999", "no event with id 9999"),
         ("status:", "needs a value"),
+        ("warn:yes", "warn: takes no value"),
+        ("event:dinosaures", "no event title contains 'dinosaures'"),
     ],
 )
 def test_refusals_say_what_is_known(store: Store, text: str, says: str) -> None:
@@ -65,3 +69,44 @@ def test_refusals_say_what_is_known(store: Store, text: str, says: str) -> None:
 def test_filter_finds_posts(store: Store) -> None:
     found = store.posts(parse_filter("status:draft ch:ig", store))
     assert found and all(p.status is Status.DRAFT and "instagram" in p.channels for p in found)
+
+
+def test_warn_selects_the_posts_with_problems(store: Store) -> None:
+    query = parse_filter("warn:", store)
+    assert query == PostQuery(warnings=True)
+    found = store.posts(query)
+    assert found
+    assert all(problems(p) for p in found)
+    assert {p.id for p in found} == {p.id for p in store.posts() if problems(p)}
+    drafts = store.posts(parse_filter("WARN: status:draft", store))
+    assert {p.id for p in drafts} == {p.id for p in found if p.status is Status.DRAFT}
+
+
+@pytest.mark.parametrize(
+    ("text", "events"),
+    [
+        ("event:21", {21}),
+        ("event:vernissage", {21}),
+        ("event:VERNISSAGE", {21}),
+        ("event:néandertal", {6}),
+        ("event:neandertal", {6}),
+        ("event:vacances", {15, 26, 31}),
+        ("event:vernissage,6", {21, 6}),
+    ],
+)
+def test_event_takes_an_id_or_a_word_of_the_title(store: Store, text: str,
+                                                   events: set[int]) -> None:
+    assert parse_filter(text, store).events == events
+
+
+def test_event_filter_finds_the_events_posts(store: Store) -> None:
+    found = store.posts(parse_filter("event:vernissage", store))
+    assert found and all(p.event == 21 for p in found)
+
+
+@pytest.mark.parametrize("word", ["musee", "MUSÉE", "Musée", "musée"])
+def test_free_text_ignores_case_and_accents(store: Store, word: str) -> None:
+    found = store.posts(parse_filter(word, store))
+    assert found
+    assert {p.id for p in found} == {p.id for p in store.posts(parse_filter("musee", store))}
+    assert any("Musée" in p.title or "musée" in p.body for p in found)

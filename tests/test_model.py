@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -19,6 +20,7 @@ from planterm.model import (
     next_status,
     parse_iso,
     previous_status,
+    reachable_statuses,
     with_status,
 )
 
@@ -131,7 +133,8 @@ def test_event_needs_a_start() -> None:
         (Status.REVIEW, Status.DRAFT, True),
         (Status.IDEA, Status.APPROVED, False),
         (Status.DRAFT, Status.PUBLISHED, False),
-        (Status.PUBLISHED, Status.SCHEDULED, False),
+        (Status.PUBLISHED, Status.SCHEDULED, True),
+        (Status.PUBLISHED, Status.APPROVED, False),
         (Status.PUBLISHED, Status.CANCELLED, True),
         (Status.DRAFT, Status.CANCELLED, True),
         (Status.CANCELLED, Status.DRAFT, True),
@@ -179,3 +182,62 @@ def test_next_and_previous() -> None:
 
 def test_every_status_has_a_distinct_symbol() -> None:
     assert len({s.symbol for s in Status}) == len(Status)
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_reachable_statuses_are_exactly_the_steps_the_flow_allows(status: Status) -> None:
+    post = Post(title="x", status=status, scheduled=WHEN)
+    allowed = []
+    for new in Status:
+        try:
+            check_transition(post, new)
+        except TransitionError:
+            continue
+        allowed.append(new)
+    assert reachable_statuses(post) == allowed
+
+
+def test_reachable_statuses_leave_content_gates_to_the_check() -> None:
+    post = Post(title="x", status=Status.APPROVED)  # no date: scheduling is refused on save
+    assert reachable_statuses(post) == [Status.REVIEW, Status.SCHEDULED, Status.CANCELLED]
+    with pytest.raises(TransitionError, match="date"):
+        check_transition(post, Status.SCHEDULED)
+
+
+def test_published_goes_back_to_scheduled_with_its_link_kept_in_the_notes() -> None:
+    post = Post(title="x", status=Status.PUBLISHED, scheduled=WHEN,
+                link="https://instagram.com/p/abc", notes="photo: Anne")
+    back = with_status(post, Status.SCHEDULED)
+    assert back.status is Status.SCHEDULED
+    assert back.link == ""
+    assert back.notes == "photo: Anne\npublished at https://instagram.com/p/abc"
+    assert with_status(replace(post, notes=""), Status.SCHEDULED).notes == (
+        "published at https://instagram.com/p/abc")
+    assert with_status(post, Status.CANCELLED).link == post.link
+
+
+@pytest.mark.parametrize("new", [Status.APPROVED, Status.SCHEDULED])
+def test_a_post_over_a_channel_limit_cannot_move_forward_into(new: Status) -> None:
+    old = Status.REVIEW if new is Status.APPROVED else Status.APPROVED
+    post = Post(title="x", status=old, scheduled=WHEN, body="a" * 334, channels=["x", "bluesky"])
+    with pytest.raises(TransitionError) as refused:
+        check_transition(post, new)
+    assert str(refused.value) == (
+        f"too long to be {new}: X 334/280 (54 over); Bluesky 334/300 (34 over)")
+    assert with_status(replace(post, body="a" * 280, channels=["x"]), new).status is new
+
+
+def test_an_over_long_post_can_still_step_back_or_be_cancelled() -> None:
+    post = Post(title="x", status=Status.SCHEDULED, scheduled=WHEN, body="a" * 400,
+                channels=["x"])
+    assert with_status(post, Status.APPROVED).status is Status.APPROVED
+    assert with_status(post, Status.CANCELLED).status is Status.CANCELLED
+    review = replace(post, status=Status.DRAFT)
+    assert with_status(review, Status.REVIEW).status is Status.REVIEW
+
+
+def test_too_many_hashtags_is_over_the_limit_too() -> None:
+    post = Post(title="x", status=Status.REVIEW, body="#a #b #c #d #e #f",
+                channels=["instagram"])
+    with pytest.raises(TransitionError, match=r"Instagram 6 hashtags \(max 5\)"):
+        check_transition(post, Status.APPROVED)

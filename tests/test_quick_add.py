@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from planterm.demo import write_demo
-from planterm.edits import outgoing_text, parse_quick_add
+from planterm.edits import parse_quick_add
 from planterm.model import ModelError, Post, Status
+from planterm.readiness import outgoing_text
 from planterm.store import Store
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -106,6 +107,11 @@ def test_title_is_every_untagged_word(store: Store, line: str, title: str) -> No
         ("", "title", "needs a title"),
         ("ven 25h Teaser", "on", '"25h" is not a time of day'),
         ("31/02 Teaser", "on", "there is no day 31 in February"),
+        ("Teaser ^999", "event", "no event with id 999"),
+        ("Teaser ^dinosaures", "event", "no event title contains 'dinosaures'"),
+        ("Teaser ^vacances", "event", "'vacances' matches 3 events (15 Vacances de la"),
+        ("Teaser ^21 ^22", "event", "one event per post, not 2"),
+        ("ven 10h @ig --", "title", "needs a title"),
     ],
 )
 def test_refusals_name_the_field_and_what_is_known(
@@ -138,3 +144,65 @@ def test_outgoing_text_is_the_channel_text_and_missing_hashtags(
 ) -> None:
     post = Post(title="t", body=body, variants=variants, hashtags=hashtags)
     assert outgoing_text(post, channel) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "event"),
+    [
+        ("Teaser ^21", 21),
+        ("Teaser ^vernissage", 21),
+        ("Teaser ^Vernissage", 21),
+        ("Teaser ^néandertal", 6),
+        ("ven 10h ^neandertal @x Teaser", 6),
+        ("Teaser", None),
+        ("Teaser ^", None),
+        ("Teaser -- ^21", None),
+    ],
+)
+def test_caret_attaches_the_post_to_an_event_by_id_or_title_word(
+    store: Store, line: str, event: int | None
+) -> None:
+    post = parse(store, line)
+    assert post.event == event
+    assert post.title.startswith("Teaser")
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "channels", "on"),
+    [
+        ("ven 10h @ig -- Carte blanche @louvre", "Carte blanche @louvre", ["instagram"],
+         datetime(2026, 11, 27, 9, 0, tzinfo=UTC)),
+        ("-- demain +1 !important", "demain +1 !important", list(DEFAULTS), None),
+        ("Teaser -- @louvre -- +1", "Teaser @louvre -- +1", list(DEFAULTS), None),
+        ("demain @x Live\t--\t@louvre", "Live @louvre", ["x"],
+         datetime(2026, 11, 26, 8, 0, tzinfo=UTC)),
+        ("Teaser --@louvre", "Teaser --@louvre", list(DEFAULTS), None),
+    ],
+)
+def test_after_two_dashes_every_word_is_the_title(
+    store: Store, line: str, title: str, channels: list[str], on: datetime | None
+) -> None:
+    post = parse(store, line)
+    assert (post.title, post.channels, post.scheduled) == (title, channels, on)
+
+
+def test_a_plus_before_a_digit_stays_in_the_title(store: Store) -> None:
+    assert parse(store, "Teaser +1 !2").title == "Teaser +1 !2"
+
+
+@pytest.mark.parametrize(
+    ("line", "local"),
+    [
+        ("ce soir 19h @ig Live", datetime(2026, 11, 25, 19, 0)),
+        ("tonight 7pm @ig Live", datetime(2026, 11, 25, 19, 0)),
+        ("dans 20 min Live", datetime(2026, 11, 25, 10, 20)),
+        ("in 20 min Live", datetime(2026, 11, 25, 10, 20)),
+        ("maintenant Live", datetime(2026, 11, 25, 10, 0)),
+        ("cet après-midi 15h Live", datetime(2026, 11, 25, 15, 0)),
+        ("midi Live", datetime(2026, 11, 25, 12, 0)),
+    ],
+)
+def test_work_phrases_lead_a_quick_add(store: Store, line: str, local: datetime) -> None:
+    post = parse(store, line)
+    assert post.title == "Live"
+    assert post.scheduled == local.replace(tzinfo=PARIS)

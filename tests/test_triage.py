@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from planterm.model import Post, Status, TransitionError
-from planterm.triage import TriageError, duplicate, shift_days, step_status
+from planterm.triage import TriageError, duplicate, free_slot, shift_days, step_status
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -61,3 +61,53 @@ def test_duplicate_is_a_new_unreviewed_copy() -> None:
     copy.channels.append("facebook")
     assert post.channels == ["x"]
     assert duplicate(Post(title="B")).status is Status.IDEA
+
+
+def test_s_takes_a_published_post_back_to_scheduled() -> None:
+    post = Post(title="A", status=Status.PUBLISHED, scheduled=NOW, link="https://x.com/1")
+    back = step_status(post, False, NOW)
+    assert (back.status, back.link, back.notes) == (
+        Status.SCHEDULED, "", "published at https://x.com/1")
+
+
+def at(day: date, hour: int, minute: int = 0) -> Post:
+    """A post at a local time of ``day`` in Paris."""
+    local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=PARIS)
+    return Post(title="A", scheduled=local.astimezone(UTC))
+
+
+DAY = date(2026, 11, 25)
+
+
+@pytest.mark.parametrize(
+    ("times", "expected"),
+    [
+        ([], (10, 0)),
+        ([(9, 0)], (9, 30)),
+        ([(18, 10), (9, 0)], (18, 30)),
+        ([(18, 30)], (19, 0)),
+        ([(23, 30)], (10, 0)),
+        ([(10, 5), (23, 45)], (10, 30)),
+        ([(h, m) for h in range(10, 24) for m in (0, 30)], (0, 0)),
+        ([(h, m) for h in range(24) for m in (0, 30)], (10, 0)),
+    ],
+)
+def test_free_slot(times: list[tuple[int, int]], expected: tuple[int, int]) -> None:
+    posts = [at(DAY, h, m) for h, m in times] + [at(date(2026, 11, 26), 8)]
+    slot = free_slot(DAY, posts, PARIS)
+    assert slot.tzinfo is UTC
+    local = slot.astimezone(PARIS)
+    assert (local.date(), local.hour, local.minute) == (DAY, *expected)
+
+
+def test_free_slot_skips_the_hour_that_does_not_exist() -> None:
+    day = date(2026, 3, 29)  # Paris springs forward from 02:00 to 03:00
+    slot = free_slot(day, [at(day, 1, 40)], PARIS).astimezone(PARIS)
+    assert (slot.hour, slot.minute, slot.utcoffset()) == (3, 0, PARIS.utcoffset(
+        datetime(2026, 3, 29, 12)))
+
+
+def test_free_slot_uses_the_day_of_the_users_zone() -> None:
+    # 23:30 in Paris on the 24th is 22:30 UTC: not a post of the 25th
+    posts = [Post(title="A", scheduled=datetime(2026, 11, 24, 22, 30, tzinfo=UTC))]
+    assert free_slot(DAY, posts, PARIS) == datetime(2026, 11, 25, 9, 0, tzinfo=UTC)

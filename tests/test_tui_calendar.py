@@ -116,7 +116,15 @@ async def test_m_switches_to_the_month_and_enter_opens_the_week(tmp_path: Path) 
         await pilot.press("m")
         assert pane.query_one("#views", ContentSwitcher).current == "month"
         assert app.sub_title == "novembre 2026"
-        await pilot.press("j")  # a week down in the month view
+        assert pane.shown is not None and pane.shown.selected is None  # the day alone
+        entries = pane.shown.entries()
+        await pilot.press("j")  # into the day: its first event or post
+        assert pane.shown.is_selected(entries[0]) and pane.day == date(2026, 11, 25)
+        await pilot.press("k", "k")  # back to the day alone, then the week before
+        assert pane.day == date(2026, 11, 18) and pane.shown.selected is None
+        await pilot.press("j", *["j"] * len(pane.shown.entries()))  # past its last: a week on
+        assert pane.day == date(2026, 11, 25)
+        await pilot.press(*["j"] * (len(entries) + 1))
         assert pane.day == date(2026, 12, 2) and app.sub_title == "décembre 2026"
         await pilot.press("right_square_bracket")
         assert app.sub_title == "janvier 2027"

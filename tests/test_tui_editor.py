@@ -12,11 +12,12 @@ from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Input, OptionList, Select, Static, TextArea
 
 import planterm.tui
 from planterm.config import Settings
 from planterm.model import Post, Status
+from planterm.readiness import over_limits
 from planterm.store import Store
 from planterm.tui.screens.confirm import ConfirmScreen
 from planterm.tui.screens.editor import PostEditor
@@ -133,14 +134,25 @@ async def test_an_unreadable_date_is_shown_under_the_field_and_blocks_saving(
         assert pilot.app.focused is pilot.app.screen.query_one("#on")
 
 
-async def test_a_refused_status_says_why_under_the_field(
+async def test_the_status_field_offers_only_the_statuses_one_step_away(
     store: Store, settings: Settings
 ) -> None:
     async with editor_app(store, settings, DRAFT_ID).run_test(size=(80, 24)) as pilot:
+        choices = pilot.app.screen.query_one("#status", Select).query_one(OptionList)
+        offered = [str(choices.get_option_at_index(i).prompt)
+                   for i in range(choices.option_count)]
+        assert offered == ["○ idea", "✎ draft", "? review", "✗ cancelled"]
+
+
+async def test_a_refused_status_says_why_under_the_field(
+    store: Store, settings: Settings
+) -> None:
+    over = next(p for p in store.posts() if p.status is Status.REVIEW and over_limits(p))
+    async with editor_app(store, settings, over.id).run_test(size=(80, 24)) as pilot:
         pilot.app.screen.query_one("#status").focus()
-        await pilot.press("enter", "down", "down", "enter")  # draft -> approved
+        await pilot.press("enter", "down", "enter")  # review -> approved, next in the list
         await pilot.pause()
-        assert "one step at a time" in shown(pilot, "#error-status")
+        assert "too long to be approved" in shown(pilot, "#error-status")
         await pilot.press("ctrl+s")
         assert pilot.app.results == []
 
@@ -229,3 +241,14 @@ def test_snapshot_editor_over_the_limit(
 
     assert snap_compare(editor_app(store, settings, DRAFT_ID), terminal_size=size,
                         run_before=overfill)  # fmt: skip
+
+
+async def test_ctrl_s_reads_text_typed_just_before_it(store: Store, settings: Settings) -> None:
+    async with editor_app(store, settings).run_test(size=(80, 24)) as pilot:
+        editor = pilot.app.screen
+        assert isinstance(editor, PostEditor)
+        editor.query_one("#title", Input).value = "Typed in a burst"
+        editor.action_save()  # before the field's Changed message is handled
+        await pilot.pause()
+        [post] = pilot.app.results
+    assert post.title == "Typed in a burst"

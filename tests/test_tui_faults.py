@@ -147,12 +147,8 @@ async def test_an_unexpected_error_while_opening_is_said_not_hidden(
 
     monkeypatch.setattr(app_module, "Store", broken)
     app = app_on(demo_path(tmp_path))
-    said: list[object] = []
-    leave = app.exit
-    monkeypatch.setattr(app, "exit", lambda *a, **kw: (said.append(kw.get("message")),
-                                                       leave(*a, **kw)))
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
     assert app.return_code == 1
-    assert [str(m) for m in said] == ["planterm: something nobody expected"]
+    assert app.exit_message == "something nobody expected"

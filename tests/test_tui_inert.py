@@ -32,6 +32,7 @@ from planterm.tui.screens.detail import PostDetail
 from planterm.tui.screens.editor import PostEditor
 from planterm.tui.screens.quick_add import QuickAddScreen
 from planterm.tui.widgets.agenda_view import AgendaView
+from planterm.tui.widgets.message_line import MessageLine
 from planterm.tui.widgets.month import MonthView
 from planterm.tui.widgets.period_view import PeriodView
 from planterm.tui.widgets.week import WeekView
@@ -197,10 +198,15 @@ async def test_a_notification_quotes_the_title_inert(
         await ready(pilot)
         monkeypatch.setattr(App, "notify", notify)  # what reaches Textual, after planterm's
         await pilot.press("S")  # an idea has no status before it: refused, quoting the title
+        await pilot.pause()
+        line = app.query_one(MessageLine)
+        assert line.message == "⚠ 'T0 ␛]0;PWNED␇' stays idea: idea is the first status"
+        assert seen == []  # said in the message line, not in a toast
+        await pilot.press("question_mark")  # over a dialog, the one toast is inert too
+        app.notify("'T0 \x1b]0;PWNED\x07' [b]x", title="t")
+        await pilot.pause()
         message, options = seen[-1]
-        assert message == "idea is the first status"
-        assert options["title"] == "'T0 ␛]0;PWNED␇' stays idea"
-        assert options["markup"] is False
+        assert message == "t: 'T0 ␛]0;PWNED␇' [b]x" and options["markup"] is False
 
 
 async def test_quick_add_takes_pasted_controls_as_marks(hostile: Path) -> None:
@@ -302,7 +308,7 @@ def test_the_terminal_never_receives_a_stored_sequence(tmp_path: Path) -> None:
         # the agenda's event line is hidden under a dialog: drawn again, the dialog is gone
         # (and the next key cannot be read with the Escape as alt+key)
         back = "17:00  ◆ E ".encode()
-        terminal.press(b"\r", b"line 2")  # the detail
+        terminal.press(b"\r", "Notes ␛".encode())  # the detail (the preview shows no notes)
         terminal.press(b"\x1b", back)
         terminal.press(b"e", b"Edit post #1")  # the editor
         terminal.press(b"\x1b", back)

@@ -1,4 +1,6 @@
-"""Snapshots of the calendar's views and the help screen on the demo plan, fixed clock.
+"""Snapshots of the calendar's views and screens on the demo plan, fixed clock: the week
+with a post marked ⚠ (Friday) and a selected event, the month, the agenda, the help with
+its legend, an event with its posts, and the copy screen.
 
 Textual is pinned exactly (snapshots change between releases). After a deliberate
 change of the look: ``pytest tests/test_tui_snapshots.py --snapshot-update``, then
@@ -27,8 +29,9 @@ async def opened(pilot: Pilot[Any]) -> None:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize(
     "keys",
-    [(), ("m",), ("v",), ("question_mark",)],
-    ids=["week", "month", "agenda", "help"],
+    [(), ("m",), ("v",), ("question_mark",), ("h", "j", "j"), ("h", "j", "j", "enter"),
+     ("y",), ("m", "l", "l", "j")],
+    ids=["week", "month", "agenda", "help", "week-event", "event", "copy", "month-warning"],
 )
 def test_views(snap_compare: Callable[..., bool], tmp_path: Path, keys: tuple[str, ...],
                size: tuple[int, int]) -> None:

@@ -78,8 +78,10 @@ async def test_D_duplicates_as_a_new_draft_and_selects_it(tmp_path: Path) -> Non
     async with app.run_test(size=(80, 24)) as pilot:
         pane = await ready(pilot)
         post = selected(pane)
+        assert app.store is not None
+        count = app.store.post_count()
         await pilot.press("D")
-        assert app.store is not None and app.store.post_count() == 386
+        assert app.store.post_count() == count + 1
         copy = selected(pane)
         assert copy.id != post.id and copy.title == post.title
         assert copy.status is Status.DRAFT and copy.scheduled == post.scheduled
@@ -169,6 +171,8 @@ async def test_a_triage_key_on_a_post_changed_elsewhere_is_refused(tmp_path: Pat
         pane = await ready(pilot)
         seen = notes(app)
         post = await goto_status(pilot, pane, Status.DRAFT)
+        assert app.store is not None
+        app.store.changed = lambda: False  # type: ignore[method-assign]  # the poll sees nothing
         other = Store(path)  # changes it before our poll has seen it
         other.update_post(replace(post, title="Their title"))
         other.close()
@@ -176,3 +180,19 @@ async def test_a_triage_key_on_a_post_changed_elsewhere_is_refused(tmp_path: Pat
         assert seen and seen[-1][0] == "error" and "changed elsewhere" in seen[-1][1]
         assert stored(app, post.id).title == "Their title"  # type: ignore[union-attr]
         assert selected(pane).title == "Their title"  # and the calendar shows theirs
+
+
+async def test_S_takes_a_published_post_back_to_scheduled_keeping_its_link(
+        tmp_path: Path) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await ready(pilot)
+        assert pane.shown is not None
+        post = next(p for p in pane.shown.ordered() if p.status is Status.PUBLISHED and p.link)
+        pane.select(pane.day, post.id)
+        await pilot.press("S")
+        back = stored(app, post.id)
+        assert back is not None and back.status is Status.SCHEDULED
+        assert back.link == "" and post.link in back.notes  # kept in the notes
+        await pilot.press("u")
+        assert stored(app, post.id) == post  # undo brings the link itself back

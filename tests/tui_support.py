@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from planterm.config import Settings
 from planterm.demo import write_demo
@@ -52,3 +53,24 @@ def notes(app: PlantermApp) -> list[tuple[str, str]]:
 
     app.notify = notify  # type: ignore[method-assign]
     return seen
+
+
+SIZES = [(80, 24), (120, 40)]
+"""The two sizes every view is tried at: a plain terminal, and a roomy one."""
+
+
+def size_id(size: tuple[int, int]) -> str:
+    """``80x24``: a size as a test id."""
+    return f"{size[0]}x{size[1]}"
+
+
+def said(app: PlantermApp) -> str:
+    """The message line's message, as the user reads it."""
+    from planterm.tui.widgets.message_line import MessageLine
+
+    return app.query_one(MessageLine).message
+
+
+def shown_text(widget: Widget) -> str:
+    """What a widget draws, as plain text (every line)."""
+    return str(widget.render())

@@ -2,7 +2,9 @@
 
 Used by ``planterm week`` and ``planterm list``, and by the TUI for the
 lines it shows, so both say the same thing the same way. Every line made here is
-``inert``: stored text in it is shown, never obeyed by the terminal.
+``inert``: stored text in it is shown, never obeyed by the terminal. A post that is
+not ready for its status carries ``readiness.WARN_MARK`` before its title, and the
+agenda says why on the line below; a time outside the current year shows its year.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from datetime import date, datetime
 from planterm import channels
 from planterm.config import Settings
 from planterm.dates import expand_rrule, period_label, weekday_abbr
-from planterm.model import Event, Post
+from planterm.model import Event, Post, utcnow
+from planterm.readiness import WARN_MARK, problems
 from planterm.text import inert
 
 
@@ -40,10 +43,21 @@ def occurrences(events: list[Event], start: datetime, end: datetime,
     return sorted(found, key=lambda o: (o.start, o.event.id or 0))
 
 
+def this_year(settings: Settings) -> int:
+    """The current year in the user's zone: the one dates are shown without."""
+    return utcnow().astimezone(settings.tz).year
+
+
+def day_text(day: date, settings: Settings) -> str:
+    """``lun 24/11``: a day as the user reads it; ``lun 24/11/2027`` outside this year."""
+    shown = f"{day:%d/%m}" if day.year == this_year(settings) else f"{day:%d/%m/%Y}"
+    return f"{weekday_abbr(day, settings.locale)} {shown}"
+
+
 def local_text(when: datetime, settings: Settings) -> str:
-    """``lun 24 nov 18:30``: a time as the user reads it."""
+    """``lun 24/11 18:30``: a time as the user reads it (with its year outside this one)."""
     local = when.astimezone(settings.tz)
-    return f"{weekday_abbr(local.date(), settings.locale)} {local:%d/%m %H:%M}"
+    return f"{day_text(local.date(), settings)} {local:%H:%M}"
 
 
 def channel_abbrs(post: Post) -> str:
@@ -52,8 +66,10 @@ def channel_abbrs(post: Post) -> str:
     return " ".join(known[c].abbr if c in known else c for c in post.channels)
 
 
-def post_line(post: Post, settings: Settings, *, with_day: bool = True) -> str:
-    """One line for a post: time, status as sign and word, channels, title (inert)."""
+def post_line(post: Post, settings: Settings, *, with_day: bool = True,
+              found: list[str] | None = None) -> str:
+    """One line for a post: time, status as sign and word, channels, title (inert), with
+    the warning mark when it has problems (``found``: its problems, if already known)."""
     if post.scheduled is None:
         when = "unscheduled"
     elif with_day:
@@ -62,8 +78,9 @@ def post_line(post: Post, settings: Settings, *, with_day: bool = True) -> str:
         when = f"{post.scheduled.astimezone(settings.tz):%H:%M}"
     flag = " ⚑" if post.flags else ""
     live = " (live)" if post.live else ""
+    warn = f"{WARN_MARK} " if (problems(post) if found is None else found) else ""
     return inert(f"{when}  {post.status.symbol} {post.status.value:<9}  "
-                 f"{channel_abbrs(post) or '-'}  {post.title}{live}{flag}")
+                 f"{channel_abbrs(post) or '-'}  {warn}{post.title}{live}{flag}")
 
 
 def week_title(day: date, settings: Settings) -> str:
@@ -76,20 +93,23 @@ def render(title: str, posts: list[Post], events: list[Event], start: datetime |
     """The agenda as text: a heading, then each day with its events and posts.
 
     Each line is made inert on its own, so a line break in a title is a mark, not a row.
+    A post with problems has them on the line below it, after the mark.
     """
     lines = [title, ""]
-    by_day: dict[date | None, list[tuple[str, str]]] = defaultdict(list)
+    by_day: dict[date | None, list[tuple[str, str, str]]] = defaultdict(list)
     if start and end:
         for occ in occurrences(events, start, end, settings):
             local = occ.start.astimezone(settings.tz)
             place = f", {occ.event.place}" if occ.event.place else ""
             by_day[local.date()].append(
                 (f"{local:%H:%M}", f"◆ event {occ.event.id}: {occ.event.title} "
-                                   f"({occ.event.kind}{place})"))
+                                   f"({occ.event.kind}{place})", ""))
     for post in posts:
         day = post.scheduled.astimezone(settings.tz).date() if post.scheduled else None
-        hour, _, rest = post_line(post, settings, with_day=False).partition("  ")
-        by_day[day].append((hour if day else "", f"#{post.id:<5} {rest}"))
+        found = problems(post)
+        hour, _, rest = post_line(post, settings, with_day=False, found=found).partition("  ")
+        why = f"{'':16}{WARN_MARK} {'; '.join(found)}" if found else ""
+        by_day[day].append((hour if day else "", f"#{post.id:<5} {rest}", why))
     if not by_day:
         lines.append("  (nothing planned)")
     for day in sorted(by_day, key=lambda d: (d is None, d or date.min)):
@@ -97,5 +117,6 @@ def render(title: str, posts: list[Post], events: list[Event], start: datetime |
             f"{weekday_abbr(day, settings.locale)} {day:%d/%m/%Y}")
         lines.append(heading)
         entries = sorted(by_day[day], key=lambda entry: entry[0])
-        lines.extend(f"  {hour:5}  {text}" for hour, text in entries)
+        for hour, text, why in entries:
+            lines += [f"  {hour:5}  {text}", why] if why else [f"  {hour:5}  {text}"]
     return "\n".join(map(inert, lines))

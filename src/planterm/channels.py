@@ -51,6 +51,9 @@ _FIELDS = ("name", "abbr", "aliases", "limit", "counting", "link_length", "max_h
 _KEY_RE = re.compile(r"[a-z][a-z0-9_]*")
 _TRAILING = frozenset(".,;:!?'\"*")
 _CLOSERS = {")": "(", "]": "["}
+# The code points that weigh 2 on X outside an emoji: those out of _LIGHT_RANGES. A plain
+# class of code points, so the stdlib's re: the bound that spares ``regex`` needs no ``regex``.
+_HEAVY_RE = re.compile("[^\x00-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +188,27 @@ def remaining(text: str, network: str) -> int:
     return net.limit - _count(text, net)
 
 
+def surely_fits(text: str, network: str) -> bool:
+    """True when ``text`` fits ``network`` by a bound that is quick to compute; False means
+    "measure it" (``fit``), not "it does not fit".
+
+    The bound: on a ``weighted`` network a code point weighs 1, or 2 out of the light
+    ranges (an emoji, whose code points are all heavy but one at most, weighs 2 in all);
+    a grapheme or a code point counts at most 1 elsewhere; and each possible link (every
+    ``http`` or ``www.``) adds at most ``link_length``.
+    """
+    net = networks()[resolve(network)]
+    bound = len(text)
+    if net.counting == "weighted" and not text.isascii():
+        bound += len(_HEAVY_RE.findall(text))
+    if net.link_length is not None:
+        low = text.lower()
+        bound += net.link_length * (low.count("http") + low.count("www."))
+    if bound > net.limit:
+        return False
+    return net.max_hashtags is None or text.count("#") + text.count("＃") <= net.max_hashtags
+
+
 def fit(text: str, network: str) -> Fit:
     """Length, limit and hashtag count of ``text`` on ``network`` (key or alias)."""
     net = networks()[resolve(network)]
@@ -227,8 +251,10 @@ def _graphemes(text: str) -> int:
 def _weighted(text: str) -> int:
     if text.isascii():
         return len(text)
-    total = 0
     rx = _rx()
+    if rx.emoji.search(text) is None:  # every code point weighs on its own
+        return len(text) + len(_HEAVY_RE.findall(text))
+    total = 0
     for cluster in rx.cluster.findall(text):
         if rx.emoji.search(cluster):
             total += 2

@@ -8,22 +8,25 @@ written when a command fails.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import gc
 import json
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
-from planterm import agenda, backups, channels, storage
+from planterm import agenda, backups, channels, matrix_text, storage
 from planterm.config import Settings, SettingsError, load_settings, resolve_store
 from planterm.dates import (
     DateParseError,
@@ -34,16 +37,35 @@ from planterm.dates import (
 )
 from planterm.demo import write_demo
 from planterm.edits import (
+    CATEGORY_FIELDS,
     FIELDS,
+    check_category,
+    find_events,
     parse_status,
     resolve_categories,
     resolve_channels,
     resolve_event,
+    set_category_field,
     set_field,
 )
-from planterm.model import Event, EventKind, ModelError, Post, Status, TransitionError, utcnow
+from planterm.filters import parse_filter
+from planterm.matrix import PERIODS, STATUS_GROUPS, Selection, count_store, span_of
+from planterm.matrix_text import number
+from planterm.model import (
+    CATEGORY,
+    Category,
+    Event,
+    EventKind,
+    ModelError,
+    Post,
+    Status,
+    TransitionError,
+    check_gates,
+    utcnow,
+)
+from planterm.readiness import WARN_MARK, outgoing_text, problems
 from planterm.storage import StoreError, repair
-from planterm.store import PostQuery, Store
+from planterm.store import CategoryInUse, CategoryTable, PostQuery, Store
 from planterm.text import inert
 
 LOCK_TIMEOUT = 5.0
@@ -100,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     eadd.add_argument("--on", required=True, metavar="DATE", help="start")
     eadd.add_argument("--end", metavar="DATE")
     eadd.add_argument("--place", default="")
-    eadd.add_argument("--kind", default="talk", choices=[k.value for k in EventKind])
+    eadd.add_argument("--kind", default=EventKind.TALK.value, choices=[k.value for k in EventKind],
+                      help=f"what kind of event (default: {EventKind.TALK.value})")
     eadd.add_argument("--hashtag", default="")
     eadd.add_argument("--rrule", default="", metavar="RULE",
                       help="RFC 5545 recurrence, e.g. FREQ=WEEKLY;BYDAY=SA;COUNT=10")
@@ -113,16 +136,36 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--from", dest="start", metavar="DATE")
     lst.add_argument("--to", dest="end", metavar="DATE")
     lst.add_argument("--status", action="append", default=[], metavar="S")
-    lst.add_argument("--channel", action="append", default=[], metavar="C")
-    lst.add_argument("--objective", action="append", default=[], metavar="O")
-    lst.add_argument("--theme", action="append", default=[], metavar="T")
-    lst.add_argument("--text", default="", metavar="WORDS")
+    _add_filters(lst)
     lst.add_argument("--json", action="store_true", help="print a JSON array of posts")
+
+    show = sub.add_parser(
+        "show", parents=[common], help="print a post in full",
+        description="Print a post in full, with its problems and what goes out on each "
+                    "channel. With --channel, print exactly the text that goes out on that "
+                    "channel and nothing else: raw when the output is a pipe or a file "
+                    "(planterm show 12 --channel x | pbcopy), with control characters shown "
+                    "as marks when it is a terminal.")
+    show.add_argument("id", type=int)
+    how = show.add_mutually_exclusive_group()
+    how.add_argument("--channel", metavar="C", help="only the text that goes out on channel C")
+    how.add_argument("--json", action="store_true", help="print the post as a JSON object")
+
+    delete = sub.add_parser(
+        "delete", parents=[common], help="delete a post (asks first)",
+        description="Delete a post. Asks first on a terminal; --yes deletes without asking "
+                    "(needed when the input is not a terminal). A backup holding the post "
+                    "is kept, and named, so that it can be got back.")
+    delete.add_argument("id", type=int)
+    delete.add_argument("--yes", action="store_true", help="delete without asking")
 
     st = sub.add_parser("set", parents=[common], help="change fields of a post",
                         description=f"Change fields of a post: {', '.join(FIELDS)}.")
     st.add_argument("id", type=int)
     st.add_argument("assignments", nargs="+", metavar="field=value")
+
+    _add_structure_parsers(sub, common)
+    _add_matrix_parser(sub, common)
 
     check = sub.add_parser("check", parents=[common], help="validate the store, change nothing",
                            description="Validate the store and list its backups; writes nothing "
@@ -135,7 +178,79 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-READ_ONLY = frozenset({"week", "list", "check"})
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    """The filters of ``list``, which ``matrix`` takes too."""
+    parser.add_argument("--channel", action="append", default=[], metavar="C")
+    parser.add_argument("--objective", action="append", default=[], metavar="O")
+    parser.add_argument("--theme", action="append", default=[], metavar="T")
+    parser.add_argument("--event", action="append", default=[], metavar="E",
+                        help="an event's id or words of its title; repeatable")
+    parser.add_argument("--text", default="", metavar="WORDS",
+                        help="words in the title, body, notes or hashtags (case and accents "
+                             "aside)")
+    parser.add_argument("--warnings", action="store_true",
+                        help=f"only posts not ready for their status (marked {WARN_MARK})")
+
+
+STRUCTURE: dict[str, CategoryTable] = {"objective": "objectives", "theme": "themes"}
+"""The commands that manage objectives and themes, and the table each works on."""
+
+
+def _add_structure_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``planterm objective ...`` and ``planterm theme ...``: the same commands for both."""
+    for one, what in (("objective", "why the institution posts"),
+                      ("theme", "what a post is about")):
+        a = "an" if one == "objective" else "a"
+        top = sub.add_parser(one, parents=[common], help=f"manage {one}s ({what})",
+                             description=f"Manage {one}s: {what}.")
+        cmds = top.add_subparsers(dest="structure_command", metavar="COMMAND", required=True,
+                                  parser_class=_Parser)
+        add = cmds.add_parser("add", parents=[common], help=f"add {a} {one}")
+        add.add_argument("key", help="short key for commands and quick add: lower-case "
+                                     "letters, digits, - or _")
+        add.add_argument("name", help="the name people read")
+        add.add_argument("--description", metavar="TEXT")
+        add.add_argument("--colour", "--color", dest="colour", metavar="HEX",
+                         help="e.g. #1f77b4 (never the only sign of anything)")
+        target = add.add_mutually_exclusive_group()
+        target.add_argument("--target-share", metavar="PCT",
+                            help="target share of the posts, in percent")
+        target.add_argument("--target-per-month", metavar="N", help="target posts per month")
+        lst = cmds.add_parser("list", parents=[common], help=f"list the {one}s, archived too")
+        lst.add_argument("--json", action="store_true", help="print a JSON array")
+        st = cmds.add_parser("set", parents=[common], help=f"change fields of {a} {one}",
+                             description=f"Change fields: {', '.join(CATEGORY_FIELDS)}; "
+                                         "an empty value clears a target.")
+        st.add_argument("key")
+        st.add_argument("assignments", nargs="+", metavar="field=value")
+        for name, does in (("archive", "hide from new posts; its history stays"),
+                           ("unarchive", "offer again for new posts"),
+                           ("delete", "delete, if no post uses it")):
+            cmds.add_parser(name, parents=[common], help=does).add_argument("key")
+        merge = cmds.add_parser("merge", parents=[common],
+                                help=f"move every post of one {one} to another, delete the first")
+        merge.add_argument("key", metavar="FROM")
+        merge.add_argument("into", metavar="INTO")
+
+
+def _add_matrix_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``planterm matrix``: objectives × themes for a period."""
+    mx = sub.add_parser("matrix", parents=[common], help="count posts per objective × theme",
+                        description="Count the posts of a period per objective × theme, and "
+                                    "compare each objective and theme with its target. "
+                                    "Cancelled posts are not counted.")
+    mx.add_argument("--period", choices=PERIODS, default="month")
+    mx.add_argument("--from", dest="start", metavar="DATE",
+                    help="a day in the period (default: today; not with --period all)")
+    mx.add_argument("--status", choices=tuple(STATUS_GROUPS), default="all",
+                    help="all, planned (not yet published) or published")
+    _add_filters(mx)
+    mx.add_argument("--filter", default="", metavar="LINE",
+                    help="the planner's filter line: status:draft ch:ig event:12 words")
+    mx.add_argument("--json", action="store_true", help="print the matrix as JSON")
+
+
+READ_ONLY = frozenset({"week", "list", "check", "show", "matrix"})
 """Commands that never write: no store is created, migrated, compacted or backed up."""
 
 
@@ -155,24 +270,58 @@ class Context:
             raise InputError(f"{what}: {e}") from None
 
     def note_time(self, when: datetime | None, what: str) -> None:
-        """Say which of two equal wall-clock times was taken (clocks going back)."""
-        note = repeated_time_note(when, self.settings.tz) if when else None
+        """Say when a time is in the past, and which of two equal wall-clock times was
+        taken (clocks going back)."""
+        if when is None:
+            return
+        if when < self.now.replace(second=0):
+            say(f"planterm: note: {what}: {agenda.local_text(when, self.settings)} is in "
+                "the past", err=True)
+        note = repeated_time_note(when, self.settings.tz)
         if note:
             say(f"planterm: note: {what}: {note}", err=True)
 
 
+ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+"""Signals that end planterm as if it returned: a demo's temporary folder is removed."""
+
+
+def _end(signum: int, frame: object) -> NoReturn:
+    """End now, through every ``finally`` on the way out."""
+    raise SystemExit(128 + signum)
+
+
+@contextlib.contextmanager
+def ended_cleanly(handler: Callable[[int, Any], None] = _end) -> Iterator[None]:
+    """While inside, SIGTERM and SIGHUP go to ``handler``: by default they raise
+    ``SystemExit`` (exit code 128 + signal), so that every ``finally`` runs. The previous
+    handlers are put back afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; it is the one the signals stop
+        return
+    before = {sig: signal.signal(sig, handler) for sig in ENDING_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, previous in before.items():
+            signal.signal(sig, previous)
+
+
 @contextlib.contextmanager
 def store_path(args: argparse.Namespace, settings: Settings) -> Iterator[Path]:
-    """The store file to work on: a fresh --demo copy (removed afterwards), --store,
-    $PLANTERM_STORE, then the settings."""
+    """The store file to work on: a fresh --demo copy (removed afterwards, even when
+    planterm is ended by SIGTERM or SIGHUP), --store, $PLANTERM_STORE, then the settings."""
     if not getattr(args, "demo", False):
         yield resolve_store(settings, getattr(args, "store", None), os.environ)
         return
-    tmp = Path(tempfile.mkdtemp(prefix="planterm-demo-"))
-    try:
-        yield write_demo(tmp / "demo.json", date.today(), settings.tz)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with ended_cleanly():
+        tmp = Path(tempfile.mkdtemp(prefix="planterm-demo-"))
+        try:
+            now = utcnow()
+            yield write_demo(tmp / "demo.json", now.astimezone(settings.tz).date(),
+                             settings.tz, now)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def writes(args: argparse.Namespace) -> bool:
@@ -180,6 +329,8 @@ def writes(args: argparse.Namespace) -> bool:
     with ``--compact`` or ``--repair``."""
     if args.command == "check":
         return bool(args.compact or args.repair)
+    if args.command in STRUCTURE:
+        return bool(args.structure_command != "list")
     return args.command not in READ_ONLY
 
 
@@ -235,14 +386,27 @@ def run_planner(args: argparse.Namespace, settings: Settings) -> int:
     check_keymap(settings)
     with store_path(args, settings) as path:
         app = make_app(path, settings)
-        app.run()
+
+        def end(signum: int, frame: object) -> None:
+            """Quit as ``q`` does, so that the terminal is given back as it was."""
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # not yet, or no longer, in the app's loop
+                _end(signum, frame)
+            loop.call_soon_threadsafe(partial(app.exit, return_code=128 + signum))
+
+        with ended_cleanly(end):
+            app.run()
+        if app.exit_message:
+            say(f"planterm: {inert(app.exit_message)}", err=True)
         return app.return_code or 0
 
 
-def say(text: str, *, err: bool = False) -> None:
+def say(text: str, *, err: bool = False, end: str = "\n") -> None:
     """Print human-readable text: every control character and escape sequence in it, which
     may come from stored text, is shown as a visible mark (``planterm.text.inert``)."""
-    print(inert(text, multiline=True), file=sys.stderr if err else sys.stdout)
+    print(inert(text, multiline=True), file=sys.stderr if err else sys.stdout, end=end,
+          flush=bool(end != "\n"))
 
 
 _JSON_UNSAFE = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
@@ -274,24 +438,33 @@ def print_json(value: object) -> None:
 
 
 def post_json(post: Post, settings: Settings) -> dict[str, Any]:
-    """A post as scripts read it: times in the user's zone with their offset."""
-    return post_doc_json(post.id, post.to_doc(), settings)
+    """A post as scripts read it: times in the user's zone with their offset, and its
+    problems (``readiness.problems``, empty when it is ready)."""
+    return post_doc_json(post.id, post.to_doc(), problems(post), settings)
 
 
-def post_doc_json(post_id: int | None, doc: dict[str, Any], settings: Settings
-                  ) -> dict[str, Any]:
-    """``post_json`` of a post's document as its ``to_doc`` writes it (without the Post),
-    its time left a ``datetime`` that ``print_json`` writes as ``isoformat`` would."""
+def plural(n: int, word: str) -> str:
+    """``1 post``, ``2 posts``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def post_doc_json(post_id: int | None, doc: dict[str, Any], found: list[str],
+                  settings: Settings) -> dict[str, Any]:
+    """``post_json`` of a post's document as its ``to_doc`` writes it and its problems
+    ``found``, its time left a ``datetime`` that ``print_json`` writes as ``isoformat``
+    would."""
     when = doc["scheduled"]
     local = datetime.fromisoformat(when).astimezone(settings.tz) if when else None
-    return {"id": post_id, **doc, "scheduled": local}
+    return {"id": post_id, **doc, "scheduled": local, "problems": found}
 
 
 def print_posts_json(ctx: Context, query: PostQuery) -> None:
     """Print the posts ``query`` finds as a JSON array."""
-    docs = ctx.store.post_docs(query)  # as stored: no Post for each of 50,000 posts
+    docs = ctx.store.post_docs(query)  # as stored: not written again from a Post
     if docs is not None:
-        print_json([post_doc_json(i, d, ctx.settings) for i, d in docs])
+        # each document fits POST (the store checked it): read for its problems unchecked
+        print_json([post_doc_json(i, d, problems(Post.from_doc(d, i, checked=True)),
+                                  ctx.settings) for i, d in docs])
     else:
         print_json([post_json(p, ctx.settings) for p in ctx.store.posts(query)])
 
@@ -310,8 +483,9 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
         title=args.title.strip(),
         body=args.body,
         channels=resolve_channels(args.channel or list(ctx.settings.channels)),
-        objectives=resolve_categories(args.objective, store.objectives(), "objectives"),
-        themes=resolve_categories(args.theme, store.themes(), "themes"),
+        objectives=resolve_categories(args.objective, store.objectives(), "objectives",
+                                      archived_ok=()),
+        themes=resolve_categories(args.theme, store.themes(), "themes", archived_ok=()),
         event=resolve_event(store, args.event) if args.event else None,
         scheduled=ctx.when(args.on, "--on") if args.on else None,
     )
@@ -320,6 +494,10 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
     status = parse_status(args.status)
     if status is Status.SCHEDULED and post.scheduled is None:
         raise InputError("--status scheduled: a post needs --on DATE before it is scheduled")
+    try:
+        check_gates(post, status)
+    except TransitionError as e:
+        raise InputError(f"--status {status}: {e}") from None
     post = store.add_post(replace(post, status=status))
     say(f"added post {post.id}: {agenda.post_line(post, ctx.settings)}")
     ctx.note_time(post.scheduled, "--on")
@@ -366,30 +544,159 @@ def cmd_week(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     """planterm list."""
-    store = ctx.store
-    query = PostQuery(
-        start=ctx.when(args.start, "--from") if args.start else None,
-        end=ctx.when(args.end, "--to") if args.end else None,
+    start = ctx.when(args.start, "--from") if args.start else None
+    end = ctx.when(args.end, "--to") if args.end else None
+    if start and end and end <= start:
+        raise InputError(f"--to: {agenda.local_text(end, ctx.settings)} is not after --from "
+                         f"{agenda.local_text(start, ctx.settings)}; swap them?")
+    query = replace(
+        filter_query(ctx.store, args),
+        start=start,
+        end=end,
         statuses=frozenset(parse_status(s) for s in args.status),
-        channels=frozenset(resolve_channels(args.channel, "--channel")),
-        objectives=frozenset(resolve_categories(args.objective, store.objectives(),
-                                                "objectives")),
-        themes=frozenset(resolve_categories(args.theme, store.themes(), "themes")),
-        words=tuple(w.casefold() for w in args.text.split()),
     )
     if args.json:
         print_posts_json(ctx, query)
     else:
-        posts = store.posts(query)
-        print_posts(ctx, posts, f"{len(posts)} posts", query.start, query.end)
+        posts = ctx.store.posts(query)
+        print_posts(ctx, posts, plural(len(posts), "post"), query.start, query.end)
     return 0
+
+
+def filter_query(store: Store, args: argparse.Namespace) -> PostQuery:
+    """The query of the filters ``list`` and ``matrix`` share (``_add_filters``)."""
+    return PostQuery(
+        channels=frozenset(resolve_channels(args.channel, "--channel")),
+        objectives=frozenset(resolve_categories(args.objective, store.objectives(),
+                                                "objectives")),
+        themes=frozenset(resolve_categories(args.theme, store.themes(), "themes")),
+        events=frozenset(i for e in args.event for i in find_events(store, e)),
+        words=tuple(args.text.split()),
+        warnings=args.warnings,
+    )
+
+
+def the_post(ctx: Context, post_id: int) -> Post:
+    """The post with this id, or ``InputError``."""
+    post = ctx.store.get_post(post_id)
+    if post is None:
+        raise InputError(f"no post with id {post_id}")
+    return post
+
+
+def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
+    """planterm show ID [--channel C | --json]."""
+    post = the_post(ctx, args.id)
+    if args.channel:
+        channel = resolve_channels([args.channel], "--channel")[0]
+        if channel not in post.channels:
+            on = ", ".join(post.channels) or "no channel"
+            raise InputError(f"--channel: post {post.id} does not go out on {channel} "
+                             f"(its channels: {on})")
+        write_raw(outgoing_text(post, channel))
+        return 0
+    if args.json:
+        texts = {c: outgoing_text(post, c) for c in post.channels}
+        print_json({**post_json(post, ctx.settings), "outgoing": texts})
+        return 0
+    say(show_text(ctx, post))
+    return 0
+
+
+def write_raw(text: str) -> None:
+    """``text`` exactly, for a pipe or a file; on a terminal, inert (control characters
+    shown as marks) and ended by a line break."""
+    if sys.stdout.isatty():
+        say(text)
+        return
+    sys.stdout.write(text)
+
+
+def show_text(ctx: Context, post: Post) -> str:
+    """A post in full, as ``planterm show`` prints it (made inert by ``say``)."""
+    settings, known = ctx.settings, channels.networks()
+    event = ctx.store.get_event(post.event) if post.event is not None else None
+    rows = [
+        ("status", f"{post.status.symbol} {post.status}"),
+        ("when", agenda.local_text(post.scheduled, settings) if post.scheduled else
+         "unscheduled"),
+        ("channels", ", ".join(known[c].name if c in known else c for c in post.channels)),
+        ("objectives", ", ".join(post.objectives)),
+        ("themes", ", ".join(post.themes)),
+        ("event", f"{event.id} {event.title}" if event else ""),
+        ("hashtags", " ".join(post.hashtags)),
+        ("flags", ", ".join(post.flags)),
+        ("checklist", ", ".join(f"{'✓' if done else '○'} {item}"
+                                for item, done in post.checklist.items())),
+        ("live", "yes" if post.live else ""),
+        ("link", post.link),
+        ("media", post.media),
+        ("created", agenda.local_text(post.created, settings)),
+        ("updated", agenda.local_text(post.updated, settings)),
+        ("uid", post.uid),
+    ]
+    lines = [f"post {post.id}: {inert(post.title)}"]
+    lines += [f"  {name:<10} {inert(value)}" for name, value in rows if value]
+    lines += [f"  {WARN_MARK} {problem}" for problem in problems(post)]
+    for channel in post.channels:
+        fit = channels.fit(outgoing_text(post, channel), channel) if channel in known else None
+        count = f" ({fit.count}/{fit.limit}{' ' + WARN_MARK if fit.over else ''})" if fit else ""
+        name = known[channel].name if channel in known else channel
+        lines += ["", f"on {name}{count}:", *indented(outgoing_text(post, channel))]
+    if not post.channels:
+        lines += ["", "body:", *indented(post.body)]
+    if post.notes:
+        lines += ["", "notes:", *indented(post.notes)]
+    return "\n".join(lines)
+
+
+def indented(text: str) -> list[str]:
+    """Text on its own lines, indented; each made inert (tabs and all)."""
+    return [f"  {inert(line)}" for line in text.split("\n")] if text else ["  (empty)"]
+
+
+def cmd_delete(ctx: Context, args: argparse.Namespace) -> int:
+    """planterm delete ID [--yes]: asks first, keeps a backup holding the post, names it."""
+    store = ctx.store
+    post = the_post(ctx, args.id)
+    line = agenda.post_line(post, ctx.settings)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise InputError(f"delete: the input is not a terminal to ask on; "
+                             f"'planterm delete {post.id} --yes' deletes without asking")
+        say(f"delete post {post.id}: {line}? [y/N] ", err=True, end="")
+        if input().strip().lower() not in ("y", "yes", "o", "oui"):
+            say(f"planterm: post {post.id} kept, nothing deleted", err=True)
+            return 1
+    if getattr(args, "demo", False):
+        store.replace_post(post, None)
+        say(f"deleted post {post.id} from this temporary copy of the demo: {line}")
+        return 0
+    store.daily_backup()
+    backup = holding_backup(store, post) or store.backup("delete")
+    store.replace_post(post, None)  # refused if it changed meanwhile: nothing deleted then
+    say(f"deleted post {post.id}: {line}")
+    say(f"to get it back: the backup {backup} holds it "
+        f"('planterm --store {backup} show {post.id}')")
+    return 0
+
+
+def holding_backup(store: Store, post: Post) -> Path | None:
+    """The newest backup, if it holds ``post`` exactly as it is now."""
+    kept = backups.listing(store.path)
+    if not kept or post.id is None:
+        return None
+    try:
+        doc = json.loads(kept[-1].read_bytes()).get("posts", {}).get(str(post.id))
+        same = doc is not None and Post.from_doc(doc, post.id) == post
+    except (OSError, ValueError, AttributeError):
+        return None
+    return kept[-1] if same else None
 
 
 def cmd_set(ctx: Context, args: argparse.Namespace) -> int:
     """planterm set ID field=value ..."""
-    post = original = ctx.store.get_post(args.id)
-    if post is None:
-        raise InputError(f"no post with id {args.id}")
+    post = original = the_post(ctx, args.id)
     for assignment in args.assignments:
         name, sep, value = assignment.partition("=")
         if not sep:
@@ -405,11 +712,18 @@ def cmd_set(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
-    """planterm check: reads only, unless --compact or --repair."""
+    """planterm check: reads only, unless --compact or --repair. Posts not ready for their
+    status are warnings: they do not make it fail."""
     store = ctx.store
-    problems = store.check()
+    wrong = store.check()
     for warning in store.report.warnings:
         say(f"warning: {inert(warning)}")
+    unready = store.unready()
+    for post, found in unready:
+        when = agenda.local_text(post.scheduled, ctx.settings) if post.scheduled else \
+            "unscheduled"
+        say(f"warning: post {post.id} ({when}, {post.status}) {WARN_MARK} "
+            f"{'; '.join(found)}: {inert(post.title)}")
     if args.compact:
         store.compact()
         say(f"compacted: {store.path} is one JSON file")
@@ -417,20 +731,163 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
     say(f"backups: {len(kept)} in {backups.folder(store.path)}")
     for path in kept:
         say(f"  {path.name}")
-    if problems:
-        say(f"{store.path}: {len(problems)} problems")
-        for problem in problems:
+    if wrong:
+        say(f"{store.path}: {plural(len(wrong), 'problem')}")
+        for problem in wrong:
             say(f"  {inert(str(problem))}")
         return 1
-    counts = {name: len(store.db.table(name)) for name in ("posts", "events", "objectives",
-                                                            "themes")}
-    summary = ", ".join(f"{n} {name}" for name, n in counts.items())
-    say(f"{store.path}: ok ({summary})")
+    summary = ", ".join(plural(len(store.db.table(f"{name}s")), name)
+                        for name in ("post", "event", "objective", "theme"))
+    ready = f"; {plural(len(unready), 'post')} not ready ({WARN_MARK})" if unready else ""
+    say(f"{store.path}: ok ({summary}){ready}")
     return 0
 
 
+def cmd_matrix(ctx: Context, args: argparse.Namespace) -> int:
+    """planterm matrix: reads only."""
+    tz = ctx.settings.tz
+    if args.start and args.period == "all":
+        raise InputError("--from: not with --period all, which runs from the first post "
+                         "to the last")
+    today = ctx.now.astimezone(tz).date()
+    anchor = ctx.when(args.start, "--from").astimezone(tz).date() if args.start else today
+    query = parse_filter(args.filter, ctx.store, base=filter_query(ctx.store, args))
+    span = span_of(args.period, anchor, tz, ctx.settings.week_start_index,
+                   ctx.store.post_documents())
+    counted = count_store(ctx.store, Selection(span, query, args.status), today)
+    shown = " ".join(_filter_words(args))
+    if args.json:
+        print_json(matrix_text.to_json(counted, ctx.settings, shown))
+    else:
+        width = min(max(shutil.get_terminal_size().columns, 60), 160)
+        say(matrix_text.render(counted, ctx.settings, width, shown))
+    return 0
+
+
+def _filter_words(args: argparse.Namespace) -> list[str]:
+    """The filters given, as the filter line writes them, for the heading."""
+    words = [f"{name}:{value}" for name, values in (
+        ("ch", args.channel), ("obj", args.objective), ("theme", args.theme)) for value in values]
+    return [*words, *args.text.split(), *args.filter.split()]
+
+
+def cmd_structure(ctx: Context, args: argparse.Namespace) -> int:
+    """planterm objective ... and planterm theme ...: the same commands on either table."""
+    table = STRUCTURE[args.command]
+    if args.structure_command == "add":
+        return structure_add(ctx, args, table)
+    if args.structure_command == "list":
+        return structure_list(ctx, args, table)
+    (key,) = resolve_categories([args.key], ctx.store.categories(table), table)
+    cat = ctx.store.category(table, key)
+    assert cat is not None  # just resolved from the same store
+    if args.structure_command == "set":
+        return structure_set(ctx, args, table, cat)
+    if args.structure_command in ("archive", "unarchive"):
+        return structure_archive(ctx, table, cat, args.structure_command == "archive")
+    if args.structure_command == "delete":
+        return structure_delete(ctx, table, cat)
+    return structure_merge(ctx, args, table, cat)
+
+
+def structure_add(ctx: Context, args: argparse.Namespace, table: CategoryTable) -> int:
+    """planterm objective add KEY NAME [--description] [--colour] [--target-...]."""
+    cat = Category(key=args.key.strip(), name=args.name.strip())
+    for name in ("description", "colour", "target_share", "target_per_month"):
+        value = getattr(args, name)
+        if value is not None:
+            cat = set_category_field(cat, name, value)
+    CATEGORY.fit(cat.to_doc())  # a bad key or an empty name, named, before anything else
+    check_category(table, cat, ctx.store.categories(table))
+    ctx.store.add_category(table, cat)
+    say(f"added {table[:-1]} {category_line(cat, 0)}")
+    return 0
+
+
+def structure_list(ctx: Context, args: argparse.Namespace, table: CategoryTable) -> int:
+    """planterm objective list [--json]: archived ones too, with the posts that use each."""
+    cats, used = ctx.store.categories(table), ctx.store.usage(table)
+    if args.json:
+        print_json([{**c.to_doc(), "posts": used[c.key]} for c in cats])
+    elif not cats:
+        say(f"no {table} yet; add one with: planterm {table[:-1]} add KEY NAME "
+            "[--target-share PCT | --target-per-month N]")
+    for cat in [] if args.json else cats:
+        say(category_line(cat, used[cat.key], max(len(c.key) for c in cats)))
+    return 0
+
+
+def structure_set(ctx: Context, args: argparse.Namespace, table: CategoryTable,
+                  cat: Category) -> int:
+    """planterm objective set KEY field=value ..."""
+    new = cat
+    for assignment in args.assignments:
+        name, sep, value = assignment.partition("=")
+        if not sep:
+            raise InputError(f"{assignment!r}: expected field=value; fields: "
+                             f"{', '.join(CATEGORY_FIELDS)}")
+        new = set_category_field(new, name.strip(), value)
+    check_category(table, new, ctx.store.categories(table))
+    ctx.store.update_category(table, cat, new)
+    say(f"{table[:-1]} {category_line(new, ctx.store.usage(table)[new.key])}")
+    return 0
+
+
+def structure_archive(ctx: Context, table: CategoryTable, cat: Category, archive: bool) -> int:
+    """planterm objective archive / unarchive KEY; already so, nothing is written."""
+    one, done = table[:-1], "archived" if archive else "unarchived"
+    if cat.archived == archive:
+        say(f"{one} {cat.key} is {'already archived' if archive else 'not archived'}; "
+            "nothing to do")
+        return 0
+    ctx.store.update_category(table, cat, replace(cat, archived=archive))
+    what = ("hidden from new posts; its posts keep it, and past matrices show it" if archive
+            else "offered again for new posts")
+    say(f"{done} {one} {cat.key}: {what}")
+    return 0
+
+
+def structure_delete(ctx: Context, table: CategoryTable, cat: Category) -> int:
+    """planterm objective delete KEY: only when no post uses it."""
+    one = table[:-1]
+    try:
+        ctx.store.delete_category(table, cat)
+    except CategoryInUse as e:
+        raise InputError(f"{e.problem}, so it stays; archive it instead (planterm {one} "
+                         f"archive {cat.key}), or merge it (planterm {one} merge {cat.key} "
+                         "INTO)") from None
+    say(f"deleted {one} {cat.key}")
+    return 0
+
+
+def structure_merge(ctx: Context, args: argparse.Namespace, table: CategoryTable,
+                    cat: Category) -> int:
+    """planterm theme merge FROM INTO: FROM's posts move to INTO, FROM is deleted."""
+    (into,) = resolve_categories([args.into], ctx.store.categories(table), table)
+    merge = ctx.store.merge_categories(table, cat.key, into)
+    n = len(merge.posts)
+    say(f"merged {table[:-1]} {cat.key} into {into}: {n} post{'s' if n != 1 else ''} "
+        f"moved, {cat.key} deleted")
+    return 0
+
+
+def category_line(cat: Category, used: int, key_width: int = 0) -> str:
+    """``visites  Faire venir au musée · target 25% · 12 posts · archived``."""
+    said = [f"{cat.key:<{key_width}}  {cat.name}"]
+    if cat.target_share is not None:
+        unused = f" ({cat.target_per_month}/month not used)" if cat.target_per_month else ""
+        said.append(f"target {number(cat.target_share)}%{unused}")
+    elif cat.target_per_month is not None:
+        said.append(f"target {cat.target_per_month}/month")
+    said.append(f"{used} post{'s' if used != 1 else ''}")
+    if cat.archived:
+        said.append("archived")
+    return " · ".join(said)
+
+
 COMMANDS = {"add": cmd_add, "event": cmd_event, "week": cmd_week, "list": cmd_list,
-            "set": cmd_set, "check": cmd_check}
+            "set": cmd_set, "check": cmd_check, "show": cmd_show, "delete": cmd_delete,
+            "objective": cmd_structure, "theme": cmd_structure, "matrix": cmd_matrix}
 
 
 def check_utf8(argv: Sequence[str]) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import calendar
 import functools
 import re
-import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal, NoReturn
@@ -16,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrule, rrulestr
+
+from planterm.text import fold
 
 Period = Literal["day", "week", "month", "quarter"]
 
@@ -69,7 +70,17 @@ _DAY_WORDS = {
     "tomorrow": 1, "demain": 1, "apres-demain": 2,
     "yesterday": -1, "hier": -1, "avant-hier": -2,
 }  # fmt: skip
-_TIME_WORDS = {"midi": 12, "noon": 12, "minuit": 0, "midnight": 0}
+_TIME_WORDS = {"midi": 12, "noon": 12, "midday": 12, "minuit": 0, "midnight": 0}
+_NOW_WORDS = ("now", "maintenant")
+_THIS_WORDS = ("this", "ce", "cet", "cette")
+_PART_WORDS = {
+    **dict.fromkeys(("morning", "matin"), "morning"),
+    **dict.fromkeys(("afternoon", "apres-midi", "aprem"), "afternoon"),
+    **dict.fromkeys(("evening", "tonight", "soir", "soiree"), "evening"),
+}
+_PARTS = {"morning": (time(9), range(12)), "afternoon": (time(14), range(12, 19)),
+          "evening": (time(19), range(17, 24))}
+"""Each part of the day: its time when none is typed, and the hours it holds."""
 _UNITS = {
     **dict.fromkeys(("d", "j", "day", "days", "jour", "jours"), relativedelta(days=1)),
     **dict.fromkeys(("w", "sem", "week", "weeks", "semaine", "semaines"), relativedelta(weeks=1)),
@@ -92,8 +103,7 @@ _AMOUNT = re.compile(r"(\d+)([a-z]+)", re.ASCII)
 
 def _fold(word: str) -> str:
     """Lower-case, accent-free form of a typed word, with straight apostrophes and no final dot."""
-    decomposed = unicodedata.normalize("NFKD", word.lower().replace("’", "'"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).rstrip(".")
+    return fold(word.replace("’", "'")).rstrip(".")
 
 
 def _lang(locale: str) -> str:
@@ -114,6 +124,9 @@ class _Reader:
         self.iso = False
         self.utc_offset: tzinfo | None = None
         self.offset: relativedelta | None = None
+        self.now_word = False
+        self.part: str | None = None
+        self.clock12 = False  # the time was typed with am or pm
         self.toks: list[tuple[str, str]] = []  # (folded, as typed)
         for raw in re.split(r"[\s,]+", text.strip()):
             if m := _ISO_SPLIT.fullmatch(_fold(raw)):  # 2026-12-03T19:00 -> date, time
@@ -165,6 +178,23 @@ class _Reader:
     def step(self, i: int) -> int:
         """Read the token(s) at i; return the index of the next unread token."""
         tok, typed, nxt = self.tok(i), self.toks[i][1], self.tok(i + 1)
+        if tok in _NOW_WORDS:
+            if self.now_word:
+                self.fail(f'it says "{typed}" twice')
+            self.now_word = True
+            return i + 1
+        if tok in _THIS_WORDS:
+            if (nxt in _PART_WORDS or f"{nxt}-{self.tok(i + 2)}" in _PART_WORDS
+                    or nxt in _TIME_WORDS or nxt in _WEEKDAY_WORDS or nxt == "mar"):
+                return i + 1
+            self.fail(f'"{typed}" must be followed by a part of the day or a weekday, '
+                      'as in "this evening" or "ce soir"')
+        if f"{tok}-{nxt}" in _PART_WORDS:  # "après midi" typed as two words
+            self.set_part(_PART_WORDS[f"{tok}-{nxt}"])
+            return i + 2
+        if tok in _PART_WORDS:
+            self.set_part(_PART_WORDS[tok])
+            return i + 1
         if tok in _FILLERS:
             if not nxt:
                 self.fail(f'"{typed}" must be followed by a date or time')
@@ -240,11 +270,17 @@ class _Reader:
             self.fail(f'the month "{typed}" needs a day, as in "3 {typed}"')
         self.fail(f'"{typed}" is not a date word')
 
+    def set_part(self, part: str) -> None:
+        if self.part is not None:
+            self.fail(f"it names two parts of the day ({self.part} and {part})")
+        self.part = part
+
     def ampm(self, m: re.Match[str], typed: str, after: int) -> int:
         """Set a 12-hour clock time such as 7pm or 7:30 pm; return the next index."""
         hour = int(m[1])
         if not 1 <= hour <= 12:
             self.fail(f'"{typed}" is not a time of day')
+        self.clock12 = True
         self.set_time(hour % 12 + (12 if m[3] == "pm" else 0), int(m[2] or 0), typed)
         return after
 
@@ -266,16 +302,37 @@ class _Reader:
                       "(clocks jump forward at that time)")  # fmt: skip
         return dt
 
+    def part_time(self) -> time | None:
+        """The time of the part of the day read: typed, or the part's own (``ce soir`` is
+        19:00); an hour under 12 typed without am/pm is read in the afternoon or evening
+        (``ce soir 8h`` is 20:00). A time outside the part is refused."""
+        if self.part is None:
+            return self.time
+        default, hours = _PARTS[self.part]
+        at = self.time
+        if at is None:
+            return default
+        if not self.clock12 and self.part != "morning" and 1 <= at.hour < 12:
+            at = at.replace(hour=at.hour + 12)
+        if at.hour not in hours:
+            self.fail(f"{at:%H:%M} is not in the {self.part}")
+        return at
+
     def resolve(self, default_time: time | None) -> datetime:
         """Combine what was read into one aware datetime in tz."""
         if self.next_week and self.weekday is None:
             self.fail('"next"/"prochain" needs a weekday, as in "next monday"')
+        if self.now_word:
+            if (self.date, self.time, self.weekday, self.part, self.offset) != (
+                    None, None, None, None, None):
+                self.fail('"now" is the current time: it takes no date, time or offset')
+            return self.now.replace(second=0, microsecond=0)
         if self.offset is not None:
-            if (self.date, self.time, self.weekday) != (None, None, None):
+            if (self.date, self.time, self.weekday, self.part) != (None, None, None, None):
                 self.fail("an offset in hours or minutes cannot be combined with a date or time")
             moved = self.now.astimezone(UTC) + self.offset
             return moved.astimezone(self.tz).replace(second=0, microsecond=0)
-        at = self.time or default_time or time(9)
+        at = self.part_time() or default_time or time(9)
         day = self.date
         if self.weekday is not None:
             names = _WEEKDAY_ABBR["en"]
@@ -313,6 +370,13 @@ def parse_when(
       next to a day number ("3 mar", "mar 3"), where it is March; "mar 3 déc" is mardi.
     - "+2d", "in 2 days", "dans 2 jours" move the date (time as above; "+2d 10h" works);
       "+3h", "+30m" move the current instant and take no date or time.
+    - "now" / "maintenant" is the current minute; "in 20 min" / "dans 20 min" (as "+20m").
+    - A part of the day: "tonight" / "ce soir" (19:00), "this afternoon" / "cet après-midi"
+      (14:00), "this morning" / "ce matin" (09:00), also after a day ("demain soir",
+      "fri evening"); with a time, an hour under 12 in the afternoon or evening is read as
+      the afternoon's ("ce soir 8h" is 20:00), and a time outside the part is refused.
+      "noon" / "midi", "midnight" / "minuit" are times. Like a time alone, "tonight 19h"
+      is today's even if it has passed: the caller says when a date is in the past.
     - ISO with an offset or Z is converted to tz.
     - DST: a local time in a spring-forward gap is refused; a repeated fall-back time takes its
       first occurrence (fold=0, the summer-time offset).

@@ -7,26 +7,29 @@ Shared by the command line (``planterm set``, ``planterm add``) and the TUI
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from planterm import channels
 from planterm.dates import DateParseError, parse_when, split_leading_date
-from planterm.model import Category, ModelError, Post, Status, TransitionError, with_status
-from planterm.store import Store
+from planterm.model import (
+    CATEGORY,
+    Category,
+    ModelError,
+    Post,
+    Status,
+    TransitionError,
+    with_status,
+)
+from planterm.store import CategoryTable, Store, unknown_category
+from planterm.text import fold
 
 FIELDS = ("title", "body", "status", "on", "channels", "objectives", "themes", "event",
           "hashtags", "notes")
 """Fields that ``set_field`` (and so ``planterm set``) can change."""
-
-
-def fold(text: str) -> str:
-    """Lower-case, accents removed: how names are compared."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def split_list(value: str) -> list[str]:
@@ -47,39 +50,57 @@ def resolve_channels(names: list[str], field: str = "channels") -> list[str]:
     return keys
 
 
-def resolve_categories(names: list[str], known: list[Category], field: str) -> list[str]:
-    """Objective or theme keys from their keys or names (case and accents ignored)."""
+def resolve_categories(names: list[str], known: list[Category], field: CategoryTable, *,
+                       archived_ok: Collection[str] | None = None) -> list[str]:
+    """Objective or theme keys from their keys or names (case and accents ignored).
+
+    An archived one is refused for what a post is about to become, and named as such:
+    ``archived_ok`` holds the archived keys still accepted (a post's own, so that editing
+    it keeps its history; ``()`` for a new post); None accepts them all (a filter).
+    """
     by_name = {}
     for cat in known:
-        by_name[fold(cat.key)] = cat.key
-        by_name[fold(cat.name)] = cat.key
+        by_name[fold(cat.key)] = cat
+        by_name[fold(cat.name)] = cat
     keys: list[str] = []
     for name in names:
-        key = by_name.get(fold(name))
-        if key is None:
-            listed = ", ".join(c.key for c in known if not c.archived)
-            raise ModelError(field, f"unknown {field[:-1]} {name!r}; known: {listed}")
-        if key not in keys:
-            keys.append(key)
+        found = by_name.get(fold(name))
+        if found is None:
+            raise ModelError(field, unknown_category(field, name, known))
+        if found.archived and archived_ok is not None and found.key not in archived_ok:
+            one = field[:-1]
+            raise ModelError(field, f"{one} {found.key!r} is archived; to use it again: "
+                                    f"planterm {one} unarchive {found.key}")
+        if found.key not in keys:
+            keys.append(found.key)
     return keys
 
 
-def resolve_event(store: Store, ref: str) -> int | None:
-    """An event by id, or by a piece of its title that names exactly one event."""
+def find_events(store: Store, ref: str) -> list[int]:
+    """Ids of the events ``ref`` names: an id, or words that all appear in the title (case
+    and accents aside); ``ModelError`` when it names none."""
     ref = ref.strip()
-    if not ref:
-        return None
     if ref.isdigit():
         if store.get_event(int(ref)) is None:
             raise ModelError("event", f"no event with id {ref}")
-        return int(ref)
-    found = [e for e in store.events() if fold(ref) in fold(e.title)]
+        return [int(ref)]
+    words = fold(ref).split()
+    found = [e.id for e in store.events()
+             if e.id is not None and all(w in fold(e.title) for w in words)]
+    if not found or not words:
+        raise ModelError("event", f"no event title contains {ref!r}")
+    return found
+
+
+def resolve_event(store: Store, ref: str) -> int | None:
+    """An event by id, or by words of its title that name exactly one event."""
+    if not ref.strip():
+        return None
+    found = find_events(store, ref)
     if len(found) != 1:
-        if not found:
-            raise ModelError("event", f"no event title contains {ref!r}")
-        names = "; ".join(f"{e.id} {e.title}" for e in found[:5])
+        names = "; ".join(f"{e.id} {e.title}" for e in map(store.get_event, found[:5]) if e)
         raise ModelError("event", f"{ref!r} matches {len(found)} events ({names}); give the id")
-    return found[0].id
+    return found[0]
 
 
 def parse_status(value: str) -> Status:
@@ -120,10 +141,10 @@ def set_field(
             return replace(post, channels=resolve_channels(split_list(value)))
         case "objectives":
             return replace(post, objectives=resolve_categories(
-                split_list(value), store.objectives(), "objectives"))
+                split_list(value), store.objectives(), "objectives", archived_ok=post.objectives))
         case "themes":
             return replace(post, themes=resolve_categories(
-                split_list(value), store.themes(), "themes"))
+                split_list(value), store.themes(), "themes", archived_ok=post.themes))
         case "event":
             return replace(post, event=resolve_event(store, value))
         case "hashtags":
@@ -132,29 +153,92 @@ def set_field(
     raise ModelError(name, f"unknown field; fields: {', '.join(FIELDS)}")
 
 
+CATEGORY_FIELDS = ("name", "description", "colour", "target_share", "target_per_month")
+"""Fields of an objective or theme that ``set_category_field`` (and so ``planterm objective
+set``) can change; the key stays, since posts refer to it."""
+
+
+def set_category_field(cat: Category, name: str, value: str) -> Category:
+    """``cat`` with one field set from text, or ``ModelError`` naming the field.
+
+    A target is a share or a count per month, not both: setting one clears the other, and
+    an empty value clears it.
+    """
+    value = value.strip()
+    match name:
+        case "name":
+            changed = replace(cat, name=value)
+        case "description":
+            changed = replace(cat, description=value)
+        case "colour" | "color":
+            changed = replace(cat, colour="#" + value.lstrip("#") if value else "#888888")
+        case "target_share":
+            changed = replace(cat, target_share=_number(value.removesuffix("%"), name, float),
+                              target_per_month=None)
+        case "target_per_month":
+            changed = replace(cat, target_per_month=_number(value, name, int),
+                              target_share=None)
+        case _:
+            raise ModelError(name, f"unknown field; fields: {', '.join(CATEGORY_FIELDS)}")
+    CATEGORY.fit(changed.to_doc())  # the stored shape's own checks name the field at fault
+    return changed
+
+
+def _number(text: str, field: str, kind: type[int] | type[float]) -> Any:
+    """A number typed for ``field``, None for an empty value, else ``ModelError``."""
+    if not text:
+        return None
+    try:
+        return kind(text.replace(",", "."))  # "12,5": a decimal comma as French types it
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ModelError(field, f"{text!r} is not {what}") from None
+
+
+def check_category(table: CategoryTable, cat: Category, known: list[Category]) -> None:
+    """``ModelError`` if ``cat``'s key or name would read as another objective's (or theme's)
+    key or name: names are resolved like keys, and one of the two would win silently."""
+    one = table[:-1]
+    for other in known:
+        if other.key == cat.key:
+            continue
+        theirs = {fold(other.key), fold(other.name)}
+        if fold(cat.name) in theirs:
+            raise ModelError("name", f"{cat.name!r} already names {one} {other.key!r}")
+        if fold(cat.key) in theirs:
+            raise ModelError("key", f"{cat.key!r} already names {one} {other.key!r}")
+
+
 # A word right after the leading date that is shaped like a date or time ("25h", "31/02",
 # "2026-02-30") means the date was mistyped: refusing it beats filing "25h" into the title.
 _DATE_SHAPED = re.compile(r"\d{1,2}(h\d*|:\d+|/\d+(/\d+)?)|\d{4}-\d+-\d+", re.IGNORECASE)
-_SIGILS = {"@": "channels", "+": "themes", "!": "objectives"}
+_SIGILS = {"@": "channels", "+": "themes", "!": "objectives", "^": "event"}
+REST_IS_TITLE = "--"
+"""In quick add, every word after this one is the title, sigils and all."""
+_REST_IS_TITLE = re.compile(rf"(?:^|\s){REST_IS_TITLE}(?:\s|$)")
 
 
 def parse_quick_add(
     line: str, store: Store, *, now: datetime, tz: ZoneInfo, default_channels: Sequence[str]
 ) -> Post:
-    """A new, unsaved post from one line: ``ven 10h @ig +prehistoire !visites Teaser``.
+    """A new, unsaved post from one line: ``ven 10h @ig +prehistoire !visites ^12 Teaser``.
 
     A leading date (as ``dates.split_leading_date`` reads it), then words in any order:
     ``@channel``, ``+theme``, ``!objective`` (keys, names or aliases, case and accents
-    ignored); every other word is the title. A sigil counts only before a letter, so
-    "Vernissage !" and "A + B" stay in the title. Without ``@channel`` the post gets
-    ``default_channels``. The post is an idea whatever its date: a line has no body yet,
-    and the date only says when it is planned. ``ModelError`` names the field at fault:
-    ``on``, ``channels``, ``themes``, ``objectives`` or ``title``.
+    ignored), ``^event`` (an id, or a word of one event's title); every other word is the
+    title, and after ``--`` every word is, so ``-- Carte blanche @louvre`` is a title. A
+    sigil counts only before a letter (or ``^`` before a digit), so "Vernissage !", "A + B"
+    and "+1" stay in the title. Without ``@channel`` the post gets ``default_channels``.
+    The post is an idea whatever its date: a line has no body yet, and the date only says
+    when it is planned.
+    ``ModelError`` names the field at fault: ``on``, ``channels``, ``themes``,
+    ``objectives``, ``event`` or ``title``.
     """
-    when, rest = split_leading_date(line, now=now, tz=tz)
+    head, *tail = _REST_IS_TITLE.split(line, maxsplit=1)
+    when, rest = split_leading_date(head, now=now, tz=tz)
     words = rest.split()
     if words and _DATE_SHAPED.fullmatch(words[0]):
-        typed = line[: len(line) - len(rest)] + words[0]
+        typed = head[: len(head.rstrip()) - len(rest)] + words[0]
         try:
             parse_when(typed, now=now, tz=tz)
         except DateParseError as e:
@@ -162,27 +246,26 @@ def parse_quick_add(
     tagged: dict[str, list[str]] = {name: [] for name in _SIGILS.values()}
     title: list[str] = []
     for word in words:
-        if word[0] in _SIGILS and word[1:2].isalpha():
-            tagged[_SIGILS[word[0]]].append(word[1:])
+        field = _SIGILS.get(word[0])
+        # a sigil counts before a letter (and ^ before an id): "A + B" and "+1" are title
+        if field and (word[1:2].isalpha() or (field == "event" and word[1:2].isdigit())):
+            tagged[field].append(word[1:])
         else:
             title.append(word)
+    title += tail[0].split() if tail else []
     if not title:
         raise ModelError("title", "the line needs a title after the date and the tags")
+    if len(tagged["event"]) > 1:
+        raise ModelError("event", f"one event per post, not {len(tagged['event'])}")
     return Post(
         title=" ".join(title),
         channels=resolve_channels(tagged["channels"] or list(default_channels)),
-        themes=resolve_categories(tagged["themes"], store.themes(), "themes"),
-        objectives=resolve_categories(tagged["objectives"], store.objectives(), "objectives"),
+        themes=resolve_categories(tagged["themes"], store.themes(), "themes", archived_ok=()),
+        objectives=resolve_categories(tagged["objectives"], store.objectives(), "objectives",
+                                      archived_ok=()),
+        event=resolve_event(store, tagged["event"][0]) if tagged["event"] else None,
         scheduled=None if when is None else when.astimezone(UTC),
         status=Status.IDEA,
         created=now,
         updated=now,
     )
-
-
-def outgoing_text(post: Post, channel: str) -> str:
-    """What goes out on a channel: its text, then the post's hashtags it does not hold yet."""
-    text = post.text_for(channel)
-    folded = fold(text)
-    extra = [tag for tag in post.hashtags if fold(tag) not in folded]
-    return " ".join(part for part in (text, *extra) if part)

@@ -2,16 +2,19 @@
 
 Each ``field:value`` narrows the posts shown; several values of one field are
 separated by commas and any of them matches (``status:draft,review``); different
-fields must all match. Every other word is free text that must appear in the
-title, body, notes or hashtags. Names are resolved as the command line resolves
-them (channel aliases, objective and theme keys or names, event id or title).
+fields must all match. ``warn:`` (no value) keeps the posts with problems
+(``readiness.problems``). Every other word is free text that must appear in the
+title, body, notes or hashtags, case and accents aside. Names are resolved as the
+command line resolves them (channel aliases, objective and theme keys or names);
+``event:`` takes an id or a word of the title, and a word keeps the posts of every
+event whose title holds it (``event:vernissage``, ``event:parures``).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from planterm.edits import parse_status, resolve_categories, resolve_channels, resolve_event
+from planterm.edits import find_events, parse_status, resolve_categories, resolve_channels
 from planterm.model import ModelError
 from planterm.store import PostQuery, Store
 
@@ -23,31 +26,38 @@ FIELDS: dict[str, str] = {
     "objective": "objective",
     "theme": "theme",
     "event": "event",
+    "warn": "warnings",
 }
 """Field names accepted on the filter line, and the field each one means."""
 
-KNOWN = "status, ch (channel), obj (objective), theme, event"
+KNOWN = "status, ch (channel), obj (objective), theme, event, warn"
 """The fields, as an error message lists them."""
 
 
-def parse_filter(text: str, store: Store) -> PostQuery:
-    """The query a filter line asks for; ``ModelError`` naming the field and what is known."""
-    query = PostQuery()
+def parse_filter(text: str, store: Store, base: PostQuery | None = None) -> PostQuery:
+    """The query a filter line asks for, narrowing ``base`` (the command line's options);
+    ``ModelError`` naming the field and what is known."""
+    query = base or PostQuery()
     words: list[str] = []
     for token in text.split():
         name, sep, value = token.partition(":")
         # "18:30" or a link is free text: only a word before the colon names a field
         if not sep or not name.isalpha() or value.startswith("//"):
-            words.append(token.lower())
+            words.append(token)
             continue
         field = FIELDS.get(name.lower())
         if field is None:
             raise ModelError("filter", f"unknown field {name!r}; known: {KNOWN}")
         values = [v for v in value.split(",") if v]
+        if field == "warnings":
+            if values:
+                raise ModelError(field, f"{name}: takes no value: warn: alone")
+            query = replace(query, warnings=True)
+            continue
         if not values:
             raise ModelError(field, f"{name}: needs a value, as in {name}:…")
         query = _narrow(query, field, values, store)
-    return replace(query, words=tuple(words))
+    return replace(query, words=(*query.words, *words))
 
 
 def _narrow(query: PostQuery, field: str, values: list[str], store: Store) -> PostQuery:
@@ -63,5 +73,5 @@ def _narrow(query: PostQuery, field: str, values: list[str], store: Store) -> Po
         case "theme":
             found = resolve_categories(values, store.themes(), "themes")
             return replace(query, themes=query.themes | set(found))
-    ids = {resolve_event(store, v) for v in values}
-    return replace(query, events=query.events | {i for i in ids if i is not None})
+    ids = {i for v in values for i in find_events(store, v)}
+    return replace(query, events=query.events | ids)

@@ -605,10 +605,12 @@ def check_transition(post: Post, new: Status) -> None:
     """Raise ``TransitionError`` saying why ``post`` cannot move to ``new``.
 
     Allowed: one step forward or back along idea → draft → review → approved →
-    scheduled → published; cancelled from any other status; from cancelled,
-    back to draft only. A published post can only be cancelled. A flagged
-    (sensitive) post cannot reach approved until its checklist is done, and a
-    post cannot be scheduled without a time.
+    scheduled → published (so ``S`` takes a published post back to scheduled);
+    cancelled from any other status; from cancelled, back to draft only. Forward
+    into approved or scheduled, a post must fit every channel (the refusal names
+    each channel and by how much, ``readiness.over_limits``); a flagged (sensitive)
+    post cannot reach approved until its checklist is done; a post cannot be
+    scheduled without a time.
     """
     old = post.status
     if new is old:
@@ -619,26 +621,66 @@ def check_transition(post: Post, new: Status) -> None:
         if new is not Status.DRAFT:
             raise TransitionError(f"a cancelled post goes back to draft, not {new}")
         return
-    if old is Status.PUBLISHED:
-        raise TransitionError("a published post can only be cancelled")
     step = FLOW.index(new) - FLOW.index(old)
     if step not in (1, -1):
-        near = ", ".join(
-            s.value for s in (FLOW[i] for i in (FLOW.index(old) - 1, FLOW.index(old) + 1)
-                              if 0 <= i < len(FLOW))
-        )
-        raise TransitionError(f"{old} cannot go to {new}: one step at a time ({near})")
+        raise TransitionError(f"{old} cannot go to {new}: one step at a time "
+                              f"({', '.join(s.value for s in _flow_steps(old))})")
     if step == 1:
-        if new is Status.APPROVED and post.flags:
-            undone = [item for item, done in post.checklist.items() if not done]
-            if undone or not post.checklist:
-                what = ", ".join(undone) if undone else "no checklist yet"
-                raise TransitionError(f"sensitive post: review checklist not done ({what})")
-        if new is Status.SCHEDULED and post.scheduled is None:
-            raise TransitionError("a post needs a date before it is scheduled")
+        check_gates(post, new)
+
+
+def check_gates(post: Post, status: Status) -> None:
+    """Raise ``TransitionError`` when ``post`` does not meet what ``status`` asks of it:
+    a flagged post's checklist done for approved, a time for scheduled, and the text
+    fitting every channel for both. A step forward runs these; so does a new post."""
+    if status is Status.APPROVED and post.flags:
+        undone = [item for item, done in post.checklist.items() if not done]
+        if undone or not post.checklist:
+            what = ", ".join(undone) if undone else "no checklist yet"
+            raise TransitionError(f"sensitive post: review checklist not done ({what})")
+    if status is Status.SCHEDULED and post.scheduled is None:
+        raise TransitionError("a post needs a date before it is scheduled")
+    if status in (Status.APPROVED, Status.SCHEDULED):
+        from planterm.readiness import over_limits  # readiness reads the model: not at the top
+
+        over = over_limits(post)
+        if over:
+            raise TransitionError(f"too long to be {status}: {'; '.join(over)}")
+
+
+def _flow_steps(status: Status) -> list[Status]:
+    """The statuses one step back and forward along the flow from ``status``."""
+    i = FLOW.index(status)
+    return [FLOW[j] for j in (i - 1, i + 1) if 0 <= j < len(FLOW)]
+
+
+def reachable_statuses(post: Post) -> list[Status]:
+    """The statuses ``post`` may move to in one step, in flow order (cancelled last).
+
+    Only the shape of the flow counts here, not the gates on the post's content (its
+    length, checklist or date), which an editor may be fixing in the same change:
+    ``check_transition`` says why a gated step is refused.
+    """
+    if post.status is Status.CANCELLED:
+        return [Status.DRAFT]
+    return [*_flow_steps(post.status), Status.CANCELLED]
+
+
+PUBLISHED_LINK_NOTE = "published at"
+"""How the notes keep the link of a post taken back from published to scheduled."""
 
 
 def with_status(post: Post, new: Status, now: datetime | None = None) -> Post:
-    """A copy of ``post`` at status ``new``, or ``TransitionError``."""
+    """A copy of ``post`` at status ``new``, or ``TransitionError``.
+
+    A published post taken back to scheduled is no longer out, so its published link
+    is cleared, and kept at the end of its notes (``published at https://…``), so that
+    nothing the user typed is lost; undo restores the link itself.
+    """
     check_transition(post, new)
-    return replace(post, status=new, updated=now or utcnow())
+    changed = replace(post, status=new, updated=now or utcnow())
+    if post.status is Status.PUBLISHED and new is Status.SCHEDULED and post.link:
+        kept = f"{PUBLISHED_LINK_NOTE} {post.link}"
+        notes = f"{post.notes.rstrip()}\n{kept}" if post.notes.strip() else kept
+        changed = replace(changed, link="", notes=notes)
+    return changed

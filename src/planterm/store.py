@@ -21,12 +21,13 @@ import hashlib
 import json
 import operator
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import compress, repeat
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 from tinydb import TinyDB
 from tinydb.queries import QueryLike
@@ -38,6 +39,7 @@ from planterm.model import (
     ACCOUNT,
     CATEGORY,
     EVENT,
+    KEY_RE,
     META,
     POST,
     Account,
@@ -52,12 +54,14 @@ from planterm.model import (
     new_uid,
     utcnow,
 )
+from planterm.readiness import problems
 from planterm.storage import (
     STORAGE_TABLE,
     JournalStorage,
     PlantermTable,
     StoreError,
 )
+from planterm.text import fold
 
 SCHEMA = 2
 TABLES = ("meta", "objectives", "themes", "accounts", "events", "posts")
@@ -113,6 +117,52 @@ class ChangedElsewhere(StoreError):
         """What happened to it: ``was changed elsewhere (title, status)``, ``was deleted…``."""
 
 
+CategoryTable = Literal["objectives", "themes"]
+"""The two tables of categories: objectives and themes have the same shape."""
+
+
+def _one(table: CategoryTable) -> str:
+    """``objective`` or ``theme``: one document of ``table``, as messages name it."""
+    return table[:-1]
+
+
+def unknown_category(table: CategoryTable, key: str, known: list[Category]) -> str:
+    """What to say of a key that names no objective or theme: the ones there are (archived
+    apart), and the command that adds one, so that a fresh store is not a dead end."""
+    one = _one(table)
+    add = f"planterm {one} add {key if KEY_RE.match(key) else 'KEY'} NAME"
+    if not known:
+        return f"unknown {one} {key!r}: there are no {table} yet; add one with: {add}"
+    active = ", ".join(c.key for c in known if not c.archived) or "none"
+    archived = ", ".join(c.key for c in known if c.archived)
+    listed = f"{active} (archived: {archived})" if archived else active
+    return f"unknown {one} {key!r}; known: {listed}; add one with: {add}"
+
+
+class CategoryInUse(ModelError):
+    """An objective or theme that cannot be deleted: posts use it."""
+
+    def __init__(self, table: CategoryTable, key: str, count: int) -> None:
+        super().__init__(table, f"{_one(table)} {key!r} is used by {count} "
+                                f"post{'s' if count != 1 else ''}")
+        self.table = table
+        self.key = key
+        self.count = count
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """What ``Store.merge_categories`` did, and all that ``Store.unmerge`` needs to undo it."""
+
+    table: CategoryTable
+    source: Category
+    """The objective or theme merged away, as it was before it was deleted."""
+    into: str
+    """The key its posts now carry."""
+    posts: tuple[tuple[Post, Post], ...]
+    """Each post changed: as it was, and as the merge stored it."""
+
+
 @dataclass(slots=True)
 class PostQuery:
     """Which posts to list; every field left empty matches everything."""
@@ -127,14 +177,18 @@ class PostQuery:
     themes: frozenset[str] = frozenset()
     events: frozenset[int] = frozenset()
     words: tuple[str, ...] = ()
-    """Lower-case words that must all appear in the title, body, notes or hashtags."""
+    """Words that must all appear in the title, body, notes or hashtags, case and accents
+    aside (``musee`` finds "Musée")."""
     unscheduled: bool = False
     """Include posts with no time (ideas) even when a period is given."""
+    warnings: bool = False
+    """Only posts with problems (``readiness.problems``)."""
 
     def condition(self) -> Callable[[Mapping[str, Any]], bool]:
         """A TinyDB condition on raw documents (UTC ISO strings sort as times)."""
         lo = iso(self.start)
         hi = iso(self.end)
+        words = [fold(w) for w in self.words]
 
         def test(doc: Mapping[str, Any]) -> bool:
             when = doc.get("scheduled")
@@ -153,13 +207,14 @@ class PostQuery:
                 return False
             if self.events and doc.get("event") not in self.events:
                 return False
-            if self.words:
-                hay = " ".join(
+            if words:
+                hay = fold(" ".join(
                     [doc.get("title", ""), doc.get("body", ""), doc.get("notes", ""),
                      *(doc.get("hashtags") or ())]
-                ).lower()
-                return all(w in hay for w in self.words)
-            return True
+                ))
+                if not all(w in hay for w in words):
+                    return False
+            return not self.warnings or bool(problems(Post.from_doc(dict(doc))))
 
         return test
 
@@ -526,21 +581,37 @@ class Store:
 
     def posts(self, query: PostQuery | None = None) -> list[Post]:
         """Posts matching ``query``, by scheduled time (unscheduled last), then id."""
-        found: list[tuple[int, dict[str, Any]]]
-        if query is None:
-            found = [(doc.doc_id, doc) for doc in self._posts.all()]
-        elif query.start is not None or query.end is not None:
+        if query is not None and (query.start is not None or query.end is not None):
             test = query.condition()  # a period: its posts from the index, then the rest
-            found = [(int(i), doc) for i, doc in self._period(query) if test(doc)]
-        else:
-            found = [(doc.doc_id, doc)
-                     for doc in self._posts.search(cast(QueryLike, query.condition()))]
-        unchecked = self.storage.unchecked(PROOF)  # the others passed when opened or proven
-        again = None if unchecked is None else unchecked.get("posts", set())
-        posts = [Post.from_doc(doc, doc_id, checked=again is not None and str(doc_id) not in again)
-                 for doc_id, doc in found]
+            return self._as_posts([(int(i), doc) for i, doc in self._period(query) if test(doc)])
+        return self.posts_where(None if query is None else query.condition())
+
+    def posts_where(self, test: Callable[[Mapping[str, Any]], bool] | None) -> list[Post]:
+        """Posts whose raw document passes ``test`` (None: every post), in ``posts`` order."""
+        found = self._posts.all() if test is None else self._posts.search(cast(QueryLike, test))
+        return self._as_posts([(doc.doc_id, doc) for doc in found])
+
+    def _as_posts(self, found: Iterable[tuple[int, dict[str, Any]]]) -> list[Post]:
+        """``found`` (id, stored document) as posts in ``posts`` order, documents that
+        passed their checks when opened or proven not checked again."""
+        checked = self._checked()
+        posts = [Post.from_doc(doc, doc_id, checked=checked(str(doc_id))) for doc_id, doc in found]
         posts.sort(key=lambda p: (p.scheduled is None, p.scheduled or p.created, p.id or 0))
         return posts
+
+    def _checked(self) -> Callable[[str], bool]:
+        """Whether the post document of this id passed ``POST`` when the store was opened
+        or proven (``JournalStorage.unchecked``): reading it need not check it again."""
+        unchecked = self.storage.unchecked(PROOF)
+        if unchecked is None:
+            return lambda doc_id: False
+        again = unchecked.get("posts", set())
+        return lambda doc_id: doc_id not in again
+
+    def post_documents(self) -> Mapping[str, Mapping[str, Any]]:
+        """Every post as stored, by id (a string): the raw documents, for the matrix to
+        count 20,000 posts without making a dataclass of each. Read, never change them."""
+        return cast(Mapping[str, Mapping[str, Any]], self.storage.read().get("posts", {}))
 
     def post_docs(self, query: PostQuery | None = None) -> list[tuple[int, dict[str, Any]]] | None:
         """(id, stored document) of the posts ``posts(query)`` gives, in its order, when every
@@ -624,15 +695,13 @@ class Store:
             if ch not in networks():
                 listed = ", ".join(networks())
                 raise ModelError("channels", f"unknown channel {ch!r}; known: {listed}")
-        for name, keys, table in (
-            ("objectives", post.objectives, "objectives"),
-            ("themes", post.themes, "themes"),
-        ):
+        tagged: tuple[tuple[CategoryTable, list[str]], ...] = (
+            ("objectives", post.objectives), ("themes", post.themes))
+        for table, keys in tagged:
             have = {c.key for c in self._categories(table)}
             for key in keys:
                 if key not in have:
-                    known = ", ".join(sorted(have))
-                    raise ModelError(name, f"unknown {name[:-1]} {key!r}; known: {known}")
+                    raise ModelError(table, self.unknown_message(table, key))
         if post.event is not None and self._tables["events"].get(doc_id=post.event) is None:
             raise ModelError("event", f"no event with id {post.event}")
 
@@ -683,37 +752,174 @@ class Store:
         """Every theme, in the order they were created."""
         return self._categories("themes")
 
-    def add_objective(self, objective: Category) -> None:
-        """Store a new objective."""
-        self._insert("objectives", [objective.to_doc()])
+    def add_objective(self, objective: Category) -> Category:
+        """Store a new objective (``add_category``)."""
+        return self.add_category("objectives", objective)
 
-    def add_theme(self, theme: Category) -> None:
-        """Store a new theme."""
-        self._insert("themes", [theme.to_doc()])
+    def add_theme(self, theme: Category) -> Category:
+        """Store a new theme (``add_category``)."""
+        return self.add_category("themes", theme)
 
     def update_objective(self, expected: Category, new: Category) -> None:
         """Write ``new`` over the objective ``expected`` (same key) if it is unchanged."""
-        self._update_category("objectives", expected, new)
+        self.update_category("objectives", expected, new)
 
     def update_theme(self, expected: Category, new: Category) -> None:
         """Write ``new`` over the theme ``expected`` (same key) if it is unchanged."""
-        self._update_category("themes", expected, new)
+        self.update_category("themes", expected, new)
 
-    def _update_category(self, table: str, expected: Category, new: Category) -> None:
+    def categories(self, table: CategoryTable) -> list[Category]:
+        """Every objective or every theme, in the order they were created."""
+        return self._categories(table)
+
+    def category(self, table: CategoryTable, key: str) -> Category | None:
+        """The objective or theme with this key, or None."""
+        found = self._category_id(table, key)
+        doc = None if found is None else self._tables[table].get(doc_id=found)
+        return None if doc is None else Category.from_doc(doc)
+
+    def _category_id(self, table: CategoryTable, key: str) -> int | None:
+        """The document id of the objective or theme ``key``, or None."""
+        return next((d.doc_id for d in self._tables[table].all() if d.get("key") == key), None)
+
+    def _remove_category(self, table: CategoryTable, key: str) -> None:
+        """Remove the stored objective or theme ``key`` (inside the caller's transaction)."""
+        self._tables[table].remove(doc_ids=[cast(int, self._category_id(table, key))])
+
+    def usage(self, table: CategoryTable) -> Counter[str]:
+        """How many posts use each key of ``table`` (keys no post uses are absent)."""
+        counts: Counter[str] = Counter()
+        for doc in self.post_documents().values():
+            counts.update(doc.get(table) or ())
+        return counts
+
+    def add_category(self, table: CategoryTable, new: Category) -> Category:
+        """Store a new objective or theme; ``ModelError`` on the ``key`` if it is taken
+        (checked and written under one lock)."""
+        CATEGORY.fit(new.to_doc())
+        with self.storage.transaction():
+            taken = self.category(table, new.key)
+            if taken is None:
+                self._insert(table, [new.to_doc()])
+        if taken is not None:
+            hint = " (archived)" if taken.archived else ""
+            raise ModelError("key", f"{_one(table)} {new.key!r} exists already{hint}")
+        return new
+
+    def update_category(self, table: CategoryTable, expected: Category, new: Category) -> None:
+        """Write ``new`` over ``expected`` (same key) if it is unchanged, else
+        ``ChangedElsewhere``; writing ``expected`` over ``new`` undoes it."""
         if new.key != expected.key:
             raise ModelError("key", f"stays {expected.key!r}: posts refer to it")
-        label = f"{table[:-1]} {expected.key!r}"
-        found = [d.doc_id for d in self._tables[table].all() if d.get("key") == expected.key]
-        if not found:
+        label = f"{_one(table)} {expected.key!r}"
+        found = self._category_id(table, expected.key)
+        if found is None:
             raise ChangedElsewhere(label, "was deleted elsewhere")
-        self._replace(table, found[0], label, expected.to_doc(), new.to_doc(),
+        self._replace(table, found, label, expected.to_doc(), new.to_doc(),
                       lambda d: Category.from_doc(d).to_doc())
+
+    def delete_category(self, table: CategoryTable, expected: Category) -> None:
+        """Delete an objective or theme that no post uses: ``CategoryInUse`` says how many
+        do, ``ChangedElsewhere`` that it changed since read; ``add_category`` undoes it."""
+        with self.storage.transaction():  # compared, counted and deleted under one lock
+            stored = self.category(table, expected.key)
+            what = _difference(expected.to_doc(), None if stored is None else stored.to_doc())
+            used = self.usage(table)[expected.key]
+            if what is None and not used:
+                self._remove_category(table, expected.key)
+        if what is not None:
+            raise ChangedElsewhere(f"{_one(table)} {expected.key!r}", what)
+        if used:
+            raise CategoryInUse(table, expected.key, used)
+
+    def merge_categories(self, table: CategoryTable, source: str, into: str) -> Merge:
+        """Move every post from ``source`` to ``into`` and delete ``source``, in one
+        transaction; the returned ``Merge`` is what ``unmerge`` needs to undo it."""
+        if source == into:
+            raise ModelError(table, f"cannot merge {_one(table)} {source!r} into itself")
+        now = utcnow()
+        with self.storage.transaction():
+            cats = {key: self.category(table, key) for key in (source, into)}
+            missing = [key for key, cat in cats.items() if cat is None]
+            if not missing:
+                changed = self._moved_posts(table, source, into, now)
+                self._write_posts([after for _, after in changed])
+                self._remove_category(table, source)
+        if missing:
+            raise ModelError(table, self.unknown_message(table, missing[0]))
+        return Merge(table, cast(Category, cats[source]), into, tuple(changed))
+
+    def _moved_posts(self, table: CategoryTable, source: str, into: str,
+                     now: datetime) -> list[tuple[Post, Post]]:
+        """Each post tagged ``source``, before and after its tag moves to ``into``."""
+        moved = []
+        for doc_id, doc in self.post_documents().items():
+            keys = doc.get(table) or ()
+            if source in keys:
+                before = Post.from_doc(dict(doc), int(doc_id))
+                after = replace(before, updated=now)
+                # a post tagged with both keeps one: the tag moves, it is not doubled
+                setattr(after, table, list(dict.fromkeys(into if k == source else k
+                                                         for k in keys)))
+                moved.append((before, after))
+        return moved
+
+    def _write_posts(self, posts: list[Post]) -> None:
+        """Write whole posts over their stored documents (inside the caller's transaction)."""
+        docs = {p.uid: p.to_doc() for p in posts}
+        for doc in docs.values():
+            POST.fit(doc)
+
+        def put(stored: MutableMapping[str, Any]) -> None:
+            new = docs[stored["uid"]]  # uids are unique: the document is its post's
+            stored.clear()
+            stored.update(new)
+
+        self._posts.update(put, doc_ids=[cast(int, p.id) for p in posts])
+
+    def unmerge(self, merge: Merge) -> None:
+        """Undo ``merge``: the posts it moved get their tags back and ``source`` returns, if
+        nothing was changed since (else ``ChangedElsewhere`` and nothing is written)."""
+        label = f"{_one(merge.table)} {merge.source.key!r}"
+        with self.storage.transaction():  # every post compared, then all written, one lock
+            what = None
+            if self.category(merge.table, merge.source.key) is not None:
+                what = label, "exists again: it was put back elsewhere"
+            for _, after in merge.posts:
+                stored = self._posts.get(doc_id=cast(int, after.id))
+                found = None if stored is None else Post.from_doc(stored, after.id).to_doc()
+                differs = _difference(after.to_doc(), found)
+                if what is None and differs is not None:
+                    what = f"post {after.id}", differs
+            if what is None:
+                self._write_posts([before for before, _ in merge.posts])
+                self._insert(merge.table, [merge.source.to_doc()])
+        if what is not None:
+            raise ChangedElsewhere(*what)
+
+    def unknown_message(self, table: CategoryTable, key: str) -> str:
+        """What to say of a key that names no objective or theme: which exist, how to add one."""
+        return unknown_category(table, key, self._categories(table))
 
     def accounts(self) -> list[Account]:
         """The institution's accounts, one per network."""
         return [Account.from_doc(d) for d in self._tables["accounts"].all()]
 
     # --- check -------------------------------------------------------------
+
+    def unready(self) -> list[tuple[Post, list[str]]]:
+        """The posts not ready for their status, each with its problems
+        (``readiness.problems``), by time; documents that do not fit are ``check``'s."""
+        found = []
+        checked = self._checked()
+        for i, doc in self.storage.read().get("posts", {}).items():
+            if checked(i) or POST.problem(doc) is None:
+                post = Post.from_doc(doc, int(i), checked=True)
+                if why := problems(post):
+                    found.append((post, why))
+        found.sort(key=lambda item: (item[0].scheduled is None,
+                                     item[0].scheduled or item[0].created, item[0].id or 0))
+        return found
 
     def check(self) -> list[Problem]:
         """Everything wrong in the store: bad documents, dangling references, shared uids."""

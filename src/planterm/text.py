@@ -9,6 +9,9 @@ clipboard or turning the text around.
 from __future__ import annotations
 
 import re
+import unicodedata
+
+import regex
 
 NEWLINE_MARK = "\u2424"
 """``␤``: a line break shown inside a one-line view."""
@@ -62,3 +65,14 @@ def inert(text: str, *, multiline: bool = False) -> str:
     text on several lines (a body, notes). Everything else is returned unchanged.
     """
     return (_MULTILINE if multiline else _ONE_LINE).sub(_mark, text)
+
+
+def fold(text: str) -> str:
+    """``text`` as it is compared: case and accents aside (``Musée`` and ``musee`` match)."""
+    if text.isascii():
+        return text.lower()
+    return str(_COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold())))
+
+
+_COMBINING = regex.compile(r"\P{ccc=0}+")
+"""Combining marks (accents): what ``fold`` drops once the text is decomposed."""

@@ -6,8 +6,9 @@ are tested without a terminal. Each returns a new post; nothing is written here.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from planterm.dates import shift_wall_clock
@@ -29,6 +30,42 @@ def shift_days(post: Post, days: int, tz: ZoneInfo) -> Post:
     if post.scheduled is None:
         raise TriageError(f"'{post.title}' has no date yet; give it one with e (edit)")
     return replace(post, scheduled=shift_wall_clock(post.scheduled, timedelta(days=days), tz))
+
+
+FIRST_SLOT = time(10)
+"""Where a new post lands on an empty day, local time."""
+SLOT = timedelta(minutes=30)
+
+
+def _slots(day: date, tz: ZoneInfo) -> Iterator[datetime]:
+    """The day's half hours (local ``:00`` and ``:30``) that exist in ``tz``, in UTC."""
+    for n in range(48):
+        wall = datetime.combine(day, time(n // 2, 30 * (n % 2)))
+        at = wall.replace(tzinfo=tz).astimezone(UTC)
+        if at.astimezone(tz).replace(tzinfo=None) == wall:  # not in a spring-forward gap
+            yield at
+
+
+def free_slot(day: date, posts: Sequence[Post], tz: ZoneInfo) -> datetime:
+    """Where a new post lands on ``day`` (aware, UTC): 10:00 local when the day has no post,
+    otherwise the first half hour after the day's last post.
+
+    When the last post leaves no half hour on the day, the first free half hour from
+    10:00 on, then from midnight (a half hour is free when no post starts in it); a day
+    with every half hour taken gets 10:00 anyway. ``posts`` may hold other days' posts.
+    """
+    times = [p.scheduled for p in posts
+             if p.scheduled is not None and p.scheduled.astimezone(tz).date() == day]
+    slots = list(_slots(day, tz))
+    first = next((s for s in slots if s.astimezone(tz).time() >= FIRST_SLOT), slots[-1])
+    if not times:
+        return first
+    last = max(times)
+    after = [s for s in slots if s > last]
+    if after:
+        return after[0]
+    free = [s for s in slots if not any(s <= t < s + SLOT for t in times)]
+    return next((s for s in free if s >= first), free[0] if free else first)
 
 
 def duplicate(post: Post) -> Post:

@@ -4,6 +4,8 @@ The first frame holds the panes, the calendar saying "loading…"; the store is 
 a thread worker meanwhile, and the week is drawn as soon as it is open. Every write goes
 through the session's ``History`` (so it can be undone) and is then announced to the panes
 with one ``PlanChanged`` message; writes by other processes are picked up by a cheap poll.
+What the planner says goes to one line under the panes, each message replacing the last
+(over a dialog, one toast replaces the last), so that nothing piles up over the calendar.
 """
 
 from __future__ import annotations
@@ -13,11 +15,10 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
@@ -33,14 +34,16 @@ from planterm.history import History, HistoryError, Outcome
 from planterm.model import ModelError, Post, utcnow
 from planterm.sessions import Marker, Session
 from planterm.storage import StoreBusy, StoreError
-from planterm.store import BadDocuments, Store, StoreMissing
+from planterm.store import BadDocuments, PostQuery, Store, StoreMissing
 from planterm.text import inert
+from planterm.triage import free_slot
 from planterm.tui.commands import PaneCommands
 from planterm.tui.keys import key_groups
-from planterm.tui.messages import PeriodShown, PlanChanged, WriteRequested
+from planterm.tui.messages import PeriodShown, PlanChanged, Said, WriteRequested
 from planterm.tui.screens.help import HelpScreen
 from planterm.tui.widgets.calendar import CalendarPane
-from planterm.tui.widgets.footer import CompactFooter
+from planterm.tui.widgets.key_footer import KeyFooter
+from planterm.tui.widgets.message_line import MessageLine
 from planterm.tui.widgets.pane import ComingSoon, Pane
 
 CSS_FILE = Path(__file__).with_name("planterm.tcss")
@@ -74,12 +77,17 @@ class PlantermApp(App[None]):
 
     CSS_PATH = CSS_FILE
     COMMANDS = App.COMMANDS | {PaneCommands}
+    # Textual types this as a plain attribute: a ClassVar annotation here fails mypy
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # noqa: RUF012
+    """A tall terminal (120×40) shows a preview of the selection under the calendar."""
     BINDINGS: ClassVar[list[BindingType]] = [
         _b("1", "pane('calendar')", "Calendar", "calendar", "Show the calendar"),
         _b("2", "pane('matrix')", "Matrix", "matrix", "Show the objectives × themes matrix"),
         _b("3", "pane('events')", "Events", "events", "Show the events"),
-        _b("n", "new_post", "New", "new", "Write a new post in the editor"),
-        _b("a", "quick_add", "Add", "quick_add", "Add a post from one line of text", show=True),
+        _b("n", "new_post", "New", "new",
+           "Write a new post in the editor (dated on the selected day)"),
+        _b("a", "quick_add", "Add", "quick_add",
+           "Add a post from one line of text (no date: on the selected day)", show=True),
         _b("u", "undo", "Undo", "undo", "Undo the last change", show=True),
         _b("ctrl+r", "redo", "Redo", "redo", "Redo the last undone change"),
         _b("question_mark", "help", "Help", "help", "Every key, by pane", show=True),
@@ -98,10 +106,12 @@ class PlantermApp(App[None]):
         self._undo_keys: tuple[bool, bool] | bool = False
         """Whether undo and redo applied when the footer was last drawn."""
         self._pending: list[Pending] = []
+        """Changes not written yet because another process held the store's lock."""
         self._busy = ""
         """Who held the store's lock at the last busy write (``pid N on HOST``)."""
         self._retry_timer: Timer | None = None
-        """Changes not written yet because another process held the store's lock."""
+        self.exit_message = ""
+        """Why the planner could not go on (the store refused, …), said once it has quit."""
         self._poll_error = ""
         """The last error of the background poll, said once rather than every half second."""
         self.title = inert(store_path.name)
@@ -119,7 +129,8 @@ class PlantermApp(App[None]):
             ComingSoon("Events", "Events with their coverage plans, and live mode.",
                        id="events"),
             initial="calendar", id="panes")
-        yield CompactFooter()
+        yield MessageLine(id="message")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Apply the user's keys, give the calendar the keyboard; open the store once the
@@ -170,15 +181,28 @@ class PlantermApp(App[None]):
         self._leave(str(error))
 
     def _leave(self, why: str) -> None:
-        """Quit with exit code 1 and one line, printed as plain text (never as markup)."""
-        self.exit(return_code=1, message=Text(f"planterm: {inert(why)}"))
+        """Quit with exit code 1; the command line prints ``why`` as its one line."""
+        self.exit_message = why
+        self.exit(return_code=1)
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
-        """Every notification, the panes' included: plain, inert text (messages quote
-        stored titles, which must neither act on the terminal nor be read as markup)."""
-        super().notify(inert(message), title=inert(title), severity=severity, timeout=timeout,
-                       markup=False)
+        """Every message, the panes' included: plain, inert text (messages quote stored
+        titles, which must neither act on the terminal nor be read as markup). Posted, as
+        Textual's own, so that any thread may call it."""
+        text = f"{title}: {message}" if title else message
+        self.post_message(Said(inert(text), severity, timeout))
+
+    @on(Said)
+    def _said(self, said: Said) -> None:
+        """On the planner, the message line takes the message in place of the last one;
+        over a dialog (which hides that line), one toast replaces the last."""
+        lines = self.screen.query(MessageLine)
+        if self.screen is self.screen_stack[0] and lines:
+            lines.first().say(said.text, said.severity, said.timeout)
+            return
+        self.clear_notifications()
+        super().notify(said.text, severity=said.severity, timeout=said.timeout, markup=False)
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
@@ -342,14 +366,15 @@ class PlantermApp(App[None]):
         current = self.store.get_post(draft.id) if draft.id is not None else None
         if current is None:  # new, or deleted elsewhere: what was typed can be a new post
             draft = replace(draft, id=None)
-        self.notify(f"{why}: your version is kept in the editor; ctrl+s tries again, Escape "
-                    "drops it", title="kept", severity="warning")
 
         def saved(post: Post | None) -> None:
             if post is not None:
                 self.write(current, post, edited=True)
 
         self.push_screen(PostEditor(self.store, self.settings, current, self.now(), draft), saved)
+        # said over the editor, where the user's eyes are now
+        self.notify(f"{why}: your version is kept in the editor; ctrl+s tries again, Escape "
+                    "drops it", title="kept", severity="warning")
 
     @on(WriteRequested)
     def _write_requested(self, message: WriteRequested) -> None:
@@ -358,6 +383,9 @@ class PlantermApp(App[None]):
     @on(PeriodShown)
     def _period_shown(self, message: PeriodShown) -> None:
         self.sub_title = message.label
+        # the planner's own screen, even when a dialog is on top of it (or it is closing)
+        for line in self.screen_stack[0].query(MessageLine) if self.screen_stack else ():
+            line.status = message.status
 
     def _saved(self, post: Post | None) -> None:
         if post is not None:
@@ -403,19 +431,33 @@ class PlantermApp(App[None]):
             self.notify(str(e), severity="warning")
             self._announce(None)
 
+    def _landing(self) -> datetime | None:
+        """Where a new post without a typed date lands: on the pane's selected day, at the
+        first free half hour after its last post (``triage.free_slot``)."""
+        pane = self.query_one("#panes", ContentSwitcher).visible_content
+        day = pane.landing_day() if isinstance(pane, Pane) else None
+        if day is None or self.store is None:
+            return None
+        tz = self.settings.tz
+        start = datetime.combine(day, time(), tz)
+        end = datetime.combine(day + timedelta(days=1), time(), tz)
+        return free_slot(day, self.store.posts(PostQuery(start=start, end=end)), tz)
+
     def action_new_post(self) -> None:
-        """Write a new post in the editor."""
+        """Write a new post in the editor, dated on the selected day."""
         from planterm.tui.screens.editor import PostEditor  # written alongside, loaded on use
 
         if self.store is not None:
-            self.push_screen(PostEditor(self.store, self.settings, None, self.now()), self._saved)
+            self.push_screen(PostEditor(self.store, self.settings, None, self.now(),
+                                        when=self._landing()), self._saved)
 
     def action_quick_add(self) -> None:
-        """Add a post from one line of text."""
+        """Add a post from one line of text; without a date, it lands on the selected day."""
         from planterm.tui.screens.quick_add import QuickAddScreen  # loaded on use
 
         if self.store is not None:
-            self.push_screen(QuickAddScreen(self.store, self.settings, self.now()), self._saved)
+            self.push_screen(QuickAddScreen(self.store, self.settings, self.now(),
+                                            self._landing()), self._saved)
 
     def action_help(self) -> None:
         """Show every key, grouped by pane, read from the bindings."""

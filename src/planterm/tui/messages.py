@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.message import Message
+from textual.notifications import SeverityLevel
 
 from planterm.model import Post
 from planterm.store import Store
@@ -41,6 +42,18 @@ class WriteRequested(Message):
 class PeriodShown(Message):
     """A pane now shows this period (the app puts it in the header)."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, status: str = "") -> None:
         super().__init__()
         self.label = label
+        self.status = status
+        """What the pane keeps in sight at the end of the message line (``3 undated · U``)."""
+
+
+class Said(Message):
+    """Something to tell the user (``PlantermApp.notify``, from any thread), already inert."""
+
+    def __init__(self, text: str, severity: SeverityLevel, timeout: float | None) -> None:
+        super().__init__()
+        self.text = text
+        self.severity = severity
+        self.timeout = timeout

@@ -14,13 +14,14 @@ from textual.widgets import Static
 from planterm.agenda import channel_abbrs, local_text
 from planterm.config import Settings
 from planterm.model import Post
+from planterm.readiness import WARN_MARK, problems
 from planterm.store import Store
 from planterm.text import inert
 
 
 def detail_text(post: Post, store: Store, settings: Settings) -> Content:
-    """The post, a field a line, empty fields left out, then the texts: every stored text
-    inert and styled as content, never read as markup."""
+    """The post: what keeps it from being ready, then a field a line (empty fields left
+    out), then the texts: every stored text inert and styled as content, never markup."""
     objectives = {c.key: c.name for c in store.objectives()}
     themes = {c.key: c.name for c in store.themes()}
     event = store.get_event(post.event) if post.event is not None else None
@@ -39,8 +40,10 @@ def detail_text(post: Post, store: Store, settings: Settings) -> Content:
         ("link", post.link),
         ("id", str(post.id)),
     ]
-    lines = [Content.assemble((inert(post.title), "bold"), " (live)" if post.live else ""),
-             Content()]
+    lines = [Content.assemble((inert(post.title), "bold"), " (live)" if post.live else "")]
+    lines += [Content.styled(inert(f"{WARN_MARK} {problem}"), "$text-warning")
+              for problem in problems(post)]
+    lines.append(Content())
     lines += [Content.assemble((f"{name:>10}", "dim"), "  ", inert(value))
               for name, value in rows if value]
     texts = [("body", post.body), *((f"on {k}", v) for k, v in post.variants.items()),

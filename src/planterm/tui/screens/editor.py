@@ -36,6 +36,7 @@ from planterm.model import (
     Status,
     TransitionError,
     check_transition,
+    reachable_statuses,
 )
 from planterm.store import Store
 from planterm.text import inert
@@ -88,12 +89,14 @@ class PostEditor(ModalScreen[Post | None]):
     """
 
     def __init__(self, store: Store, settings: Settings, post: Post | None, now: datetime,
-                 draft: Post | None = None) -> None:
+                 draft: Post | None = None, *, when: datetime | None = None) -> None:
         super().__init__()
         self.store = store
         self.settings = settings
         self.now = now
-        self.original = post or Post(title="", channels=self._default_channels(settings))
+        self.original = post or Post(title="", channels=self._default_channels(settings),
+                                     scheduled=when)
+        """The post as stored; a new one starts on ``when`` (the calendar's selected day)."""
         self.post = as_shown(draft or self.original)
         """The post as edited so far: every field holds its last valid value."""
         self.marked = self.post != (draft or self.original)
@@ -157,8 +160,8 @@ class PostEditor(ModalScreen[Post | None]):
             yield from self._field(
                 "on", "When", self._input("on", "ven 18h30, demain 9h, 3 déc 19h"), hint=True)
             yield from self._field("status", "Status", Select(
-                [(f"{s.symbol} {s.value}", s) for s in Status], value=self.post.status,
-                allow_blank=False, compact=True, id="status"))
+                [(f"{s.symbol} {s.value}", s) for s in self._statuses()],
+                value=self.post.status, allow_blank=False, compact=True, id="status"))
             yield from self._field("body", "Text", self._text_area("body", self.post.body))
             yield ChannelCounts(id="counts")
             yield from self._field("variants", "Variant", Select(
@@ -178,6 +181,12 @@ class PostEditor(ModalScreen[Post | None]):
             yield from self._field(
                 "notes", "Notes", self._text_area("notes", self.post.notes))
         yield Footer()
+
+    def _statuses(self) -> list[Status]:
+        """The statuses offered: the stored one and those one step from it, in flow order
+        (a draft reopened after a refusal keeps the status it was given)."""
+        offered = {self.original.status, self.post.status, *reachable_statuses(self.original)}
+        return [s for s in Status if s in offered]
 
     def on_mount(self) -> None:
         """Show the hints, the counts and the variant choices of the post as it is."""
@@ -319,6 +328,13 @@ class PostEditor(ModalScreen[Post | None]):
 
     def action_save(self) -> None:
         """Dismiss with the edited post if every field is right; else go to the first error."""
+        # ctrl+s is a priority key: typed text whose Changed message is still queued (a
+        # fast typist, a paste, a terminal sending a burst) is read from the fields here
+        typed = [(f.id, f.value) for f in self.query(Input)]
+        typed += [(a.id, a.text) for a in self.query(TextArea)]
+        for name, value in typed:
+            if name in _TYPED:
+                self._apply(name, value)
         if not self.errors:
             try:
                 self.store.check_post(self.post)

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from planterm.text import inert
 from planterm.tui.keys import KeyGroup
+from planterm.tui.widgets.marks import legend
 
 KEY_WIDTH = 8
 """Cells given to the keys of an action."""
@@ -29,6 +30,16 @@ def group_text(group: KeyGroup) -> Text:
         text.append(f" {key.description:<13} ")
         text.append(key.id.ljust(id_width), style="italic")
         text.append(f"  {key.tooltip}", style="dim")
+    return text
+
+
+def legend_text() -> Text:
+    """What each sign in the calendar means, read from the signs themselves."""
+    text = Text("signs", style="bold")
+    for sign, meaning in legend():
+        text.append("\n  ")
+        text.append(sign.ljust(KEY_WIDTH), style="bold")
+        text.append(f" {meaning}")
     return text
 
 
@@ -53,6 +64,7 @@ class HelpScreen(ModalScreen[None]):
                                        "· Escape: back"), classes="hint")
             for group in self.groups:
                 yield Static(group_text(group), classes="help-group")
+            yield Static(legend_text(), classes="help-group", id="legend")
 
     def action_scroll(self, direction: str) -> None:
         """Scroll the list of keys."""

@@ -7,6 +7,7 @@ back to the line; Escape on the line closes without a post.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import ClassVar
 
@@ -28,7 +29,8 @@ from planterm.tui.screens.editor import local_when, names_of
 from planterm.tui.widgets.inert_input import InertInput
 from planterm.tui.widgets.plain import plain
 
-SYNTAX = "[b]date[/b] [b]@[/b]channel [b]+[/b]theme [b]![/b]objective [b]title[/b]"
+SYNTAX = ("[b]date[/b] [b]@[/b]channel [b]+[/b]theme [b]![/b]objective [b]^[/b]event "
+          "[b]title[/b] · after [b]--[/b] all is title")
 """The shape of a line, shown under it."""
 
 
@@ -40,11 +42,16 @@ class QuickAddScreen(ModalScreen[Post | None]):
                 tooltip="From the preview, back to the line; from the line, close"),
     ]  # fmt: skip
 
-    def __init__(self, store: Store, settings: Settings, now: datetime) -> None:
+    def __init__(self, store: Store, settings: Settings, now: datetime,
+                 when: datetime | None = None) -> None:
         super().__init__()
         self.store = store
         self.settings = settings
         self.now = now
+        self.when = when
+        """Where a line without a date lands (the calendar's selected day), if anywhere."""
+        self.landed = False
+        """Whether the post previewed took ``when``, its line having no date."""
         self.parsed: Post | None = None
         """The post shown in the preview; None while the line is being typed."""
 
@@ -80,7 +87,8 @@ class QuickAddScreen(ModalScreen[Post | None]):
         except ModelError as e:
             self._show(None, f"⚠ {e.field}: {e.problem}")
         else:
-            self._show(post, "")
+            self.landed = post.scheduled is None and self.when is not None
+            self._show(replace(post, scheduled=self.when) if self.landed else post, "")
 
     @on(Input.Changed, "#quick-line")
     def _typed(self) -> None:
@@ -114,9 +122,13 @@ class QuickAddScreen(ModalScreen[Post | None]):
         """The parsed post, one labelled line per field (values inert, never markup)."""
         known = channels.networks()
         when = local_when(post.scheduled, self.settings) if post.scheduled else "no date"
+        if self.landed:
+            when += " (no date typed: the selected day's next free half hour)"
+        event = self.store.get_event(post.event) if post.event is not None else None
         rows = (
             ("Title", post.title),
             ("When", when),
+            ("Event", f"{event.id} {event.title}" if event else "—"),
             ("Channels", ", ".join(known[c].name for c in post.channels)),
             ("Themes", names_of(post.themes, self.store.themes()) or "—"),
             ("Objectives", names_of(post.objectives, self.store.objectives()) or "—"),

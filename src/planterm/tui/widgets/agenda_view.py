@@ -1,22 +1,22 @@
-"""The agenda view: the period as a list, one line per post, for triage."""
+"""The agenda view: the period as a list, one line per event or post, for triage."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
 
-from planterm.agenda import post_line
+from planterm.agenda import Occurrence, post_line
 from planterm.dates import weekday_abbr
-from planterm.model import Post
 from planterm.tui.widgets.cells import Grid, cell, scroll
+from planterm.tui.widgets.marks import EVENT_MARK, TODAY_MARK
 from planterm.tui.widgets.period_view import PeriodView
-from planterm.tui.widgets.shown import Shown, hhmm
+from planterm.tui.widgets.shown import Entry, Shown, hhmm
 
 
 class AgendaView(PeriodView):
-    """Each day of the period with its events and posts, then the unscheduled posts."""
+    """Each day of the period with its events and posts, then the posts without a date."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "agenda--day", "agenda--today", "agenda--event", "agenda--post", "agenda--selected",
@@ -26,44 +26,39 @@ class AgendaView(PeriodView):
     PREFIX = "agenda"
 
     def render(self) -> Text | Grid:
-        """Draw the list to the widget's size, scrolled to the selected post."""
+        """Draw the list to the widget's size, scrolled to the selection."""
         shown = self.shown
         if shown is None:
             return Text("")
         width, height = self.size
         lines: list[Text] = []
         selected: tuple[int, int] | None = None
-        sections: list[tuple[date | None, list[Post]]] = [
-            (day, shown.day_posts(day)) for day in shown.days]
+        sections: list[tuple[date | None, list[Entry]]] = [
+            (day, shown.entries(day)) for day in shown.days]
         if shown.unscheduled:
-            sections.append((None, shown.unscheduled))
-        for day, posts in sections:
+            sections.append((None, list(shown.unscheduled)))
+        for day, entries in sections:
             lines.append(self._heading(shown, day, width))
-            # events and posts of a day, together in time order (an event first at a tie)
-            entries: list[tuple[datetime, int, Text | Post]] = [
-                (occ.start, 0, cell(f"  {hhmm(occ.start, shown.settings)}  ◆ {occ.event.title}",
-                                    width, self.style_of("event")))
-                for occ in (shown.events.get(day, []) if day else [])]
-            entries += [(p.scheduled or p.created, 1, p) for p in posts]
-            for _, _, entry in sorted(entries, key=lambda e: (e[0], e[1])):
-                if isinstance(entry, Text):
-                    lines.append(entry)
-                    continue
-                if entry.id == shown.post_id:
+            for entry in entries:
+                if shown.is_selected(entry):
                     selected = (len(lines), len(lines) + 1)
                 lines.append(self._line(shown, entry, width))
         return Grid([[line] for line in scroll(lines, selected, height, width,
                                                 self.style_of("more"))])
 
-
     def _heading(self, shown: Shown, day: date | None, width: int) -> Text:
         if day is None:
-            return cell("unscheduled", width, self.style_of("day"))
-        mark = "• " if day == shown.today else ""
+            count = len(shown.unscheduled)
+            return cell(f"undated  ({count})", width, self.style_of("day"))
+        mark = f"{TODAY_MARK} " if day == shown.today else ""
         count = len(shown.day_posts(day))
         text = f"{mark}{weekday_abbr(day, shown.settings.locale)} {day:%d/%m/%Y}  ({count})"
         return cell(text, width, self.style_of("today" if day == shown.today else "day"))
 
-    def _line(self, shown: Shown, post: Post, width: int) -> Text:
-        text = "  " + post_line(post, shown.settings, with_day=False)
-        return cell(text, width, self.style_of(shown.post_style(post)))
+    def _line(self, shown: Shown, entry: Entry, width: int) -> Text:
+        if isinstance(entry, Occurrence):
+            text = f"  {hhmm(entry.start, shown.settings)}  {EVENT_MARK} {entry.event.title}"
+            return cell(text, width, self.style_of(shown.event_style(entry)))
+        line = post_line(entry, shown.settings, with_day=False, found=shown.problems(entry))
+        text = f"  {line}"
+        return cell(text, width, self.style_of(shown.post_style(entry)))

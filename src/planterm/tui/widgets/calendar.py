@@ -12,23 +12,25 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.widgets import ContentSwitcher, Static
 
-from planterm.agenda import post_line, week_title
+from planterm.agenda import week_title
 from planterm.config import Settings
 from planterm.dates import DateParseError, parse_when, period_label, shift_period, weekday_abbr
 from planterm.filters import parse_filter
 from planterm.model import ModelError, Post, TransitionError
 from planterm.store import PostQuery, Store
 from planterm.triage import TriageError, duplicate, shift_days, step_status
-from planterm.tui.messages import PlanChanged, WriteRequested
+from planterm.tui.messages import PeriodShown, PlanChanged, WriteRequested
 from planterm.tui.screens.confirm import ConfirmScreen
 from planterm.tui.screens.detail import PostDetail
 from planterm.tui.widgets.agenda_view import AgendaView
+from planterm.tui.widgets.marks import EVENT_MARK
 from planterm.tui.widgets.month import MonthView
 from planterm.tui.widgets.pane import Pane
 from planterm.tui.widgets.period_view import PeriodView
 from planterm.tui.widgets.plain import plain
+from planterm.tui.widgets.preview import event_posts, preview
 from planterm.tui.widgets.prompt import PromptBar
-from planterm.tui.widgets.shown import Shown, View, load, period_of
+from planterm.tui.widgets.shown import Entry, EventAt, Shown, View, event_at, load, period_of
 from planterm.tui.widgets.week import WeekView
 
 EMPTY = """[b]Nothing planned yet.[/b]
@@ -38,10 +40,6 @@ or [b]n[/b] to write one in the editor.
 
 To look around a living museum plan first, quit (q) and run
 [b]planterm --demo[/b]: a fresh copy of the bundled demo, thrown away afterwards."""
-
-POST_ACTIONS = frozenset({"status", "move", "duplicate", "delete", "edit"})
-"""Actions on the selected post: they need one, and the month view selects days only."""
-
 
 def _b(keys: str, action: str, description: str, id: str, tooltip: str,
        show: bool = False) -> Binding:
@@ -56,8 +54,10 @@ class CalendarPane(Pane):
     BINDINGS: ClassVar[list[BindingType]] = [
         _b("left,h", "day(-1)", "Previous day", "previous_day", "Select the day before"),
         _b("right,l", "day(1)", "Next day", "next_day", "Select the day after"),
-        _b("up,k", "post(-1)", "Up", "up", "Previous post (month view: the week before)"),
-        _b("down,j", "post(1)", "Down", "down", "Next post (month view: the week after)"),
+        _b("up,k", "post(-1)", "Up", "up",
+           "Previous event or post of the day (month view: past the first, the week before)"),
+        _b("down,j", "post(1)", "Down", "down",
+           "Next event or post of the day (month view: past the last, the week after)"),
         _b("left_square_bracket", "period(-1)", "Previous", "previous_period",
            "Show the previous week or month"),
         _b("right_square_bracket", "period(1)", "Next", "next_period",
@@ -69,16 +69,22 @@ class CalendarPane(Pane):
         _b("v", "switch_view('agenda')", "List", "agenda",
            "Switch between the week and the agenda list of the week", show=True),
         _b("s", "status(1)", "Status+", "next_status", "Advance the post's status", show=True),
-        _b("S", "status(-1)", "Status-", "previous_status", "Set the post's status back"),
+        _b("S", "status(-1)", "Status-", "previous_status",
+           "Status back; published → scheduled moves the link to the notes"),
         _b("less_than_sign", "move(-1)", "-1 day", "earlier", "Move the post a day earlier"),
         _b("greater_than_sign", "move(1)", "+1 day", "later", "Move the post a day later"),
         _b("D", "duplicate", "Duplicate", "duplicate", "Copy the post as a new draft"),
         _b("d", "delete", "Delete", "delete", "Delete the post (asks first; u undoes)",
            show=True),
         _b("e", "edit", "Edit", "edit", "Edit the post in the editor", show=True),
-        _b("enter", "open", "Open", "open", "Show the post's details (month: open the week)"),
+        _b("y", "copy", "Copy", "copy",
+           "Copy the post's text for a channel to the clipboard (OSC 52), and show it"),
+        _b("enter", "open", "Open", "open",
+           "Show the post, or the event with its posts (month: on a day, open the week)"),
+        _b("U", "undated", "Undated", "undated",
+           "List the posts without a date (the list view's last section)"),
         _b("slash", "filter", "Filter", "filter",
-           "Filter: status:draft ch:ig obj:visites theme:prehistoire event:12 words", show=True),
+           "Filter: status:draft ch:ig obj:… theme:… event:12 warn: words", show=True),
         _b("escape", "clear_filter", "Clear filter", "clear_filter", "Show every post again"),
     ]
 
@@ -96,6 +102,8 @@ class CalendarPane(Pane):
         self.shown: Shown | None = None
         self.post_id: int | None = None
         """The selected post."""
+        self.event_at: EventAt | None = None
+        """The selected event occurrence."""
 
     def compose(self) -> ComposeResult:
         yield Static("loading…", id="loading")
@@ -124,14 +132,14 @@ class CalendarPane(Pane):
         if focus is not None:
             if focus.scheduled is not None:
                 self.day = focus.scheduled.astimezone(self.settings.tz).date()
-            self.post_id = focus.id
+            self.post_id, self.event_at = focus.id, None
         if message.written is None or self.shown is None:
             self.reload()
             return
         # our own write: patch the period shown (a re-read costs ~10 ms at 20,000 posts)
         self._empty_state(message.store)
         self.shown = self.shown.patched(*message.written, self.filter)
-        self.select(self.day, self.post_id)
+        self.select(self.day, self.post_id, self.event_at)
 
     def _empty_state(self, store: Store) -> None:
         self.set_class(store.post_count() == 0 and not store.events(), "-empty")
@@ -143,46 +151,46 @@ class CalendarPane(Pane):
             return
         self._empty_state(store)
         self.shown = load(store, self.filter, self.view, self.day, self.today(), self.settings)
-        self.select(self.day, self.post_id)
+        self.select(self.day, self.post_id, self.event_at)
 
-    def select(self, day: date, post_id: int | None) -> None:
-        """Select a day and a post on it, reading another period when the day is outside."""
+    def select(self, day: date, post_id: int | None, at: EventAt | None = None) -> None:
+        """Select a day and a post (or an event occurrence) on it, reading another period
+        when the day is outside."""
         shown = self.shown
         if shown is None:
             return
         self.day = day
         if not shown.covers(day) or (shown.view == "month" and day.month != shown.month):
+            self.post_id, self.event_at = post_id, at
             self.reload()
             return
-        self.shown = shown = shown.pick(day, post_id)
-        self.day, self.post_id = shown.day, shown.post_id
+        self.shown = shown = shown.pick(day, post_id, at)
+        self.day, self.post_id, self.event_at = shown.day, shown.post_id, shown.event_at
         self.query_one(f"#{shown.view}", PeriodView).shown = shown
-        self.query_one("#detail", Static).update(plain(self._detail(shown)), layout=False)
+        self.query_one("#detail", Static).update(preview(shown, self.store), layout=False)
         label = (period_label("month", self.day, locale=self.settings.locale)
                  if shown.view == "month" else week_title(self.day, self.settings))
         # Straight into the header, in the same frame as the grid (a PeriodShown message
-        # reached the app after the grid was drawn: a second frame, 20-30 ms later).
+        # reached the app after the grid was drawn: a second frame, 20-30 ms later); the
+        # message then changes nothing on screen unless the undated count did.
         self.app.sub_title = label
+        undated = len(shown.unscheduled)
+        self.post_message(PeriodShown(label, f"{undated} undated · U" if undated else ""))
 
-    def _detail(self, shown: Shown) -> str:
-        """The selected post in full, or what the selected day holds."""
-        post = shown.selected
-        if post is not None:
-            return post_line(post, self.settings)
-        day = shown.day
-        posts, events = len(shown.day_posts(day)), len(shown.events.get(day, []))
-        what = (f"{posts} post{'s' * (posts != 1)}, {events} event{'s' * (events != 1)}"
-                if posts or events else "nothing planned")
-        hint = " · Enter opens the week" if shown.view == "month" else " · a quick add · n new"
-        return f"{weekday_abbr(day, self.settings.locale)} {day:%d/%m/%Y}: {what}{hint}"
+    def landing_day(self) -> date | None:
+        """The selected day: where a new post without a date lands."""
+        return self.day if self.loaded else None
 
     def watch_loaded(self, loaded: bool) -> None:
         """Say "loading…" until the store is open."""
         self.set_class(not loaded, "-loading")
 
     def watch_view(self, view: View) -> None:
-        """Show the view's widget and read its period."""
+        """Show the view's widget and read its period (the month starts on the day alone,
+        so that j/k cross its weeks until they walk into a day)."""
         self.query_one("#views", ContentSwitcher).current = view
+        if view == "month":
+            self.post_id, self.event_at = None, None
         self.reload()
 
     def watch_filter_text(self, text: str) -> None:
@@ -192,16 +200,14 @@ class CalendarPane(Pane):
         line.display = bool(text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide the keys that do not apply: nothing before the store is open, post keys in
-        the month view (it selects days), Escape without a filter.
+        """Hide the keys that do not apply: nothing before the store is open, Escape without
+        a filter.
 
         Post keys stay listed on a day without posts (they say so when pressed): hiding
         them there would rebuild the footer on every move, the slowest part of a repaint.
         """
         if not self.loaded:
             return False
-        if action in POST_ACTIONS:
-            return self.view != "month"
         if action == "clear_filter":
             return bool(self.filter_text)
         return True
@@ -213,19 +219,33 @@ class CalendarPane(Pane):
         self.select(shift_period("day", self.day, delta), None)
 
     def action_post(self, delta: int) -> None:
-        """Select the next or previous post (a week up or down in the month view)."""
+        """Select the next or previous event or post of the day (of the list, in the agenda).
+
+        In the month view the day itself comes before its entries, and walking past
+        either end moves a week, so that j/k still cross the grid.
+        """
         shown = self.shown
         if shown is None:
             return
+        entries = shown.walk()
+        at = next((i for i, e in enumerate(entries) if shown.is_selected(e)), None)
         if shown.view == "month":
-            self.select(shift_period("week", self.day, delta), None)
-            return
-        posts = shown.ordered() if shown.view == "agenda" else shown.day_posts()
-        ids = [p.id for p in posts]
-        if not ids:
-            return
-        at = ids.index(self.post_id) + delta if self.post_id in ids else 0
-        self.select(self.day, ids[min(max(at, 0), len(ids) - 1)])
+            to = (-1 if at is None else at) + delta
+            if to == -1:
+                self.select(self.day, None)
+            elif 0 <= to < len(entries):
+                self._select_entry(entries[to])
+            else:
+                self.select(shift_period("week", self.day, delta), None)
+        elif entries:
+            self._select_entry(entries[0 if at is None else
+                                       min(max(at + delta, 0), len(entries) - 1)])
+
+    def _select_entry(self, entry: Entry) -> None:
+        if isinstance(entry, Post):
+            self.select(self.day, entry.id)
+        else:
+            self.select(self.day, None, event_at(entry))
 
     def action_period(self, delta: int) -> None:
         """Show the previous or next week or month."""
@@ -244,21 +264,58 @@ class CalendarPane(Pane):
         self.view = "week" if self.view == view else view
 
     def action_open(self) -> None:
-        """Open the selected post's details, or in the month view the selected week."""
-        if self.view == "month":
+        """Open the selected post or event; in the month view, a day alone opens its week."""
+        shown, store = self.shown, self.store
+        if shown is None or store is None:
+            return
+        if (occ := shown.selected_event) is not None:
+            from planterm.tui.screens.event import EventScreen  # loaded on use
+
+            self.app.push_screen(EventScreen(occ, event_posts(store, occ), self.settings),
+                                 self.show_post)
+        elif shown.selected is None and self.view == "month":
             self.view = "week"
-        elif (post := self._selected()) is not None and self.store is not None:
-            self.app.push_screen(PostDetail(post, self.store, self.settings))
+        elif (post := self._selected()) is not None:
+            self.app.push_screen(PostDetail(post, store, self.settings))
+
+    def show_post(self, post: Post | None) -> None:
+        """Select ``post`` wherever it is: its week, or the list's undated section."""
+        if post is None:
+            return
+        if post.scheduled is None and self.view != "agenda":
+            self.post_id, self.event_at = post.id, None
+            self.view = "agenda"
+        else:
+            day = post.scheduled.astimezone(self.settings.tz).date() if post.scheduled else None
+            self.select(day or self.day, post.id)
+        if self.post_id != post.id:
+            self.notify(f"'{post.title}' is hidden by the filter (Escape shows everything)",
+                        severity="warning")
+
+    def action_undated(self) -> None:
+        """List the posts without a date, the first one selected."""
+        undated = self.shown.unscheduled if self.shown else []
+        if not undated:
+            self.notify("every post shown has a date" if self.filter_text else
+                        "every post has a date")
+            return
+        self.show_post(undated[0])
 
     # --- triage --------------------------------------------------------------
 
     def _selected(self) -> Post | None:
-        """The selected post; on a day without one, a word saying so."""
-        post = self.shown.selected if self.shown else None
+        """The selected post; on an event or a day without one, a word saying so."""
+        shown = self.shown
+        post = shown.selected if shown else None
         if post is None:
-            day = f"{weekday_abbr(self.day, self.settings.locale)} {self.day:%d/%m}"
-            self.notify(f"no post selected on {day}: h/l or ←/→ to another day, a to add one",
-                        severity="warning")
+            occ = shown.selected_event if shown else None
+            if occ is not None:
+                self.notify(f"{EVENT_MARK} '{occ.event.title}' is an event: Enter shows its "
+                            "posts, j/k select one", severity="warning")
+            else:
+                day = f"{weekday_abbr(self.day, self.settings.locale)} {self.day:%d/%m}"
+                self.notify(f"no post selected on {day}: j/k or h/l to one, a to add one",
+                            severity="warning")
         return post
 
     def action_status(self, delta: int) -> None:
@@ -300,6 +357,17 @@ class CalendarPane(Pane):
 
         self.app.push_screen(ConfirmScreen(f"Delete '{post.title}'?", "Delete"), confirmed)
 
+    def action_copy(self) -> None:
+        """Copy the post's outgoing text for a channel (OSC 52), and show it to select."""
+        if (post := self._selected()) is None:
+            return
+        from planterm.tui.screens.copy_text import CopyScreen, has_text  # loaded on use
+
+        if not has_text(post):
+            self.notify(f"'{post.title}' has no text yet: e writes it", severity="warning")
+            return
+        self.app.push_screen(CopyScreen(post))
+
     def action_edit(self) -> None:
         """Edit the post in the editor; saving it is one undoable change."""
         if (post := self._selected()) is None or self.store is None:
@@ -317,7 +385,7 @@ class CalendarPane(Pane):
     def action_filter(self) -> None:
         """Ask for a filter (the current one, to change it)."""
         self.query_one(PromptBar).ask(
-            "filter", "status:draft ch:ig obj:visites theme:… event:… words", self.filter_text)
+            "filter", "status:draft ch:ig obj:… theme:… event:… warn: words", self.filter_text)
 
     def action_clear_filter(self) -> None:
         """Show every post again."""

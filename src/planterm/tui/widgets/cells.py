@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import functools
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual._context import active_app
+from textual.content import Content, Span, _FormattedLine  # Textual is pinned exactly
 from textual.css.styles import RulesMap
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
@@ -44,6 +44,17 @@ def fit_words(words: list[str], width: int) -> str:
     return " ".join(shown)
 
 
+def split_words(text: str, width: int) -> tuple[str, str]:
+    """``text`` cut in two at a space, the first part at most ``width`` cells when a word
+    allows it (a longer first word is cut on the line instead)."""
+    if len(text) <= width:
+        return text, ""
+    cut = text.rfind(" ", 0, width + 1)
+    if cut <= 0:
+        return text[:width], text[width:].lstrip()
+    return text[:cut], text[cut + 1 :].lstrip()
+
+
 def split_width(total: int, parts: int, gap: int) -> list[int]:
     """Widths of ``parts`` columns filling ``total`` cells with ``gap`` cells between them."""
     room = max(total - gap * (parts - 1), 0)
@@ -54,10 +65,12 @@ def split_width(total: int, parts: int, gap: int) -> list[int]:
 class Grid(Visual):
     """Rows of cells already cut to the view's width (``cell``), drawn as they are.
 
-    Returned as a Rich ``Text``, a week was laid out again by Textual (wrap, measure,
-    divide: 12-16 ms for 120x37 cells, most of a key's redraw) into the very same lines.
-    A cell with one style over all of it (as ``cell`` makes them) is one segment.
-    ``str()`` is the plain text, as for a ``Text``.
+    Returned as one Rich ``Text``, a week was joined, converted to Textual's ``Content``
+    and laid out again (split, wrap, measure, divide: 12-16 ms for 120x37 cells, most of a
+    key's redraw) into the very same lines. Here each row becomes the ``Content`` of that
+    line directly, drawn by Textual's own line formatter: the same segments, each with the
+    offset that mouse selection reads, as the ``Text`` gave. ``str()`` is the plain text,
+    as for a ``Text``.
     """
 
     def __init__(self, rows: list[list[Text]]) -> None:
@@ -68,23 +81,39 @@ class Grid(Visual):
 
     def render_strips(self, width: int, height: int | None, style: VisualStyle,
                       options: RenderOptions) -> list[Strip]:
-        """Each row's segments on the widget's style, cut or padded to ``width``."""
-        console = active_app.get().console
-        base = style.rich_style
+        """Each row as ``Content.render_strips`` draws the same line of a ``Text``."""
+        app = active_app.get()
+        get_style, theme = app.console.get_style, app.ansi_theme
+        styles: dict[Style | str, VisualStyle] = {}
+
+        def visual(rich: Style | str) -> VisualStyle:
+            """A span's style as ``Content.from_rich_text`` converts it."""
+            found = styles.get(rich)
+            if found is None:
+                parsed = get_style(rich) if isinstance(rich, str) else rich
+                found = styles[rich] = VisualStyle.from_rich_style(parsed, theme)
+            return found
+
+        align = options.rules.get("text_align", "left")
+        selection, selection_style = options.selection, options.selection_style
         strips = []
-        for row in self.rows[:height]:
-            segments: list[Segment] = []
+        for y, row in enumerate(self.rows[:height]):
+            spans: list[Span] = []  # as Text.join places them
+            at = 0
             for part in row:
-                spans = part.spans
-                if not spans and not part.style:
-                    segments.append(Segment(part.plain, base))
-                elif (len(spans) == 1 and not part.style and spans[0].start == 0
-                      and spans[0].end >= len(part.plain) and isinstance(spans[0].style, Style)):
-                    segments.append(Segment(part.plain, base + spans[0].style))
-                else:
-                    segments += Segment.apply_style(part.render(console), base)
-            length = sum(part.cell_len for part in row)
-            strips.append(Strip(segments, length).crop_extend(0, width, base))
+                end = at + len(part.plain)
+                if part.style:
+                    spans.append(Span(at, end, visual(part.style)))
+                spans += [Span(at + s.start, at + s.end, visual(s.style)) for s in part.spans]
+                at = end
+            line = Content("".join(part.plain for part in row), spans)
+            if selection is not None and selection_style is not None:
+                chosen = selection.get_span(y)
+                if chosen is not None:
+                    start, stop = chosen
+                    line = line.stylize(selection_style, start, len(line) if stop == -1 else stop)
+            strips.append(Strip(*_FormattedLine(options.get_style, line, width, y=y,
+                                                align=align).to_strip(style)))
         return strips
 
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:

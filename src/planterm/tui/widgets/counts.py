@@ -7,8 +7,8 @@ from textual.geometry import Size
 from textual.widget import Widget
 
 from planterm import channels
-from planterm.edits import outgoing_text
 from planterm.model import Post
+from planterm.readiness import outgoing_text
 
 _GAP = 3
 """Blank cells between two counters on a row."""

@@ -6,21 +6,25 @@ from typing import ClassVar
 
 from rich.text import Text
 
+from planterm.agenda import Occurrence
 from planterm.dates import weekday_abbr
+from planterm.readiness import WARN_MARK
 from planterm.tui.widgets.cells import Grid, cell, join_columns, split_width
+from planterm.tui.widgets.marks import EVENT_MARK, TODAY_MARK
 from planterm.tui.widgets.period_view import PeriodView
-from planterm.tui.widgets.shown import Shown
+from planterm.tui.widgets.shown import Entry, Shown
 
 GAP = 1
 """Blank cells between two day cells."""
 
 
 class MonthView(PeriodView):
-    """Whole weeks of the month, seven cells a row; the selected day in reverse video."""
+    """Whole weeks of the month, seven cells a row; the selected day in reverse video, and
+    in it the selected event or post once j/k walk into the day."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "month--weekday", "month--day", "month--today", "month--selected-day",
-        "month--other", "month--title", "month--event",
+        "month--other", "month--title", "month--event", "month--selected",
     }  # fmt: skip
 
     PREFIX = "month"
@@ -43,14 +47,15 @@ class MonthView(PeriodView):
             columns.append(lines)
         return join_columns(columns, widths, height, GAP)
 
-
     def _cell(self, shown: Shown, index: int, width: int, height: int) -> list[Text]:
-        """A day: its number (• today), event mark and post count, then the first titles."""
+        """A day: its number (• today), event mark and post count, then its titles, scrolled
+        to the selected one."""
         day = shown.days[index]
-        posts = shown.day_posts(day)
-        events = shown.events.get(day, [])
-        mark = "•" if day == shown.today else " "
-        counts = (f"◆{len(events)} " if events else "") + (f"{len(posts)}" if posts else "")
+        entries = shown.entries(day)
+        events = sum(isinstance(e, Occurrence) for e in entries)
+        posts = len(entries) - events
+        mark = TODAY_MARK if day == shown.today else " "
+        counts = (f"{EVENT_MARK}{events} " if events else "") + (f"{posts}" if posts else "")
         head = f"{mark}{day.day:<2} {counts:>{max(width - 4, 0)}}"
         if day == shown.day:
             style = "selected-day"
@@ -59,10 +64,25 @@ class MonthView(PeriodView):
         else:
             style = "today" if day == shown.today else "day"
         lines = [cell(head, width, self.style_of(style))]
-        titles = [(f"◆ {o.event.title}", "event") for o in events]
-        titles += [(f"{p.status.symbol} {p.title}", "title") for p in posts]
         room = height - 1
-        if len(titles) > room > 0:  # the last line says how many are not shown
-            titles = [*titles[: room - 1], (f"+{len(titles) - room + 1} more", "title")]
-        lines += [cell(text, width, self.style_of(kind)) for text, kind in titles[:room]]
+        at = next((i for i, e in enumerate(entries) if shown.is_selected(e)), 0)
+        start, stop = 0, len(entries)
+        if len(entries) > room > 0:  # the last line says how many are not shown
+            keep = max(room - 1, 1)
+            start = min(max(at - keep + 1, 0), len(entries) - keep)
+            stop = start + keep
+        lines += [self._title(shown, e, width) for e in entries[start:stop]][:room]
+        hidden = len(entries) - (stop - start)
+        if hidden and len(lines) <= room:
+            lines.append(cell(f"+{hidden} more", width, self.style_of("title")))
         return lines + [cell("", width)] * (height - len(lines))
+
+    def _title(self, shown: Shown, entry: Entry, width: int) -> Text:
+        """One line of a day: ``◆ title`` for an event, ``✎ ⚠ title`` for a post."""
+        selected = shown.is_selected(entry)
+        if isinstance(entry, Occurrence):
+            text, kind = f"{EVENT_MARK} {entry.event.title}", "event"
+        else:
+            warn = f"{WARN_MARK} " if shown.problems(entry) else ""
+            text, kind = f"{entry.status.symbol} {warn}{entry.title}", "title"
+        return cell(text, width, self.style_of("selected" if selected else kind))

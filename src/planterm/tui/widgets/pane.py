@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -15,6 +16,10 @@ class Pane(Widget, can_focus=True):
 
     TITLE: ClassVar[str] = ""
     """The pane's name in the help screen and the command palette."""
+
+    def landing_day(self) -> date | None:
+        """The day a new post without a typed date lands on, if the pane selects days."""
+        return None
 
 
 class ComingSoon(Pane):

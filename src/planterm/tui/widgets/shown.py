@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from planterm import readiness
 from planterm.agenda import Occurrence, occurrences
 from planterm.config import Settings
 from planterm.dates import Period, period_bounds
@@ -19,6 +20,12 @@ from planterm.store import PostQuery, Store
 
 View = Literal["week", "month", "agenda"]
 
+Entry = Occurrence | Post
+"""One line of a day: an event occurrence or a post."""
+
+EventAt = tuple[int, datetime]
+"""An event occurrence as it is selected: its event's id and its start."""
+
 SETTLED = frozenset({Status.PUBLISHED, Status.CANCELLED})
 """Statuses drawn muted: nothing is left to do on those posts."""
 
@@ -26,6 +33,11 @@ SETTLED = frozenset({Status.PUBLISHED, Status.CANCELLED})
 def hhmm(when: datetime, settings: Settings) -> str:
     """``18:30``: the local time of day."""
     return f"{when.astimezone(settings.tz):%H:%M}"
+
+
+def event_at(occ: Occurrence) -> EventAt:
+    """How an occurrence is told from the others (a recurring event has one a day)."""
+    return occ.event.id or 0, occ.start
 
 
 def period_of(view: View) -> Period:
@@ -56,19 +68,41 @@ class Shown:
     """The selected day."""
     settings: Settings
     unscheduled: list[Post] = field(default_factory=list)
-    """Posts with no date (shown at the end of the agenda)."""
+    """Posts with no date (counted under the week, listed at the end of the agenda)."""
     post_id: int | None = None
     """The selected post, if any."""
+    event_at: EventAt | None = None
+    """The selected event occurrence, if any (never together with a post)."""
     month: int = 0
     """The month a month view is about (its other days are drawn muted)."""
+    warned: dict[int, list[str]] = field(default_factory=dict)
+    """``readiness.problems`` of the posts drawn so far, by id: worked out once per read
+    of the period, not on every key."""
 
     def day_posts(self, day: date | None = None) -> list[Post]:
         """The posts of a day (the selected one by default), by time."""
         return self.posts.get(self.day if day is None else day, [])
 
     def ordered(self) -> list[Post]:
-        """Every post in the order the agenda lists them."""
-        return [p for d in self.days for p in self.posts.get(d, [])] + self.unscheduled
+        """Every post shown, in the order the agenda lists them (undated ones last, and
+        only there: the week and the month count them)."""
+        undated = self.unscheduled if self.view == "agenda" else []
+        return [p for d in self.days for p in self.posts.get(d, [])] + undated
+
+    def entries(self, day: date | None = None) -> list[Entry]:
+        """The events and posts of a day (the selected one by default) in time order, an
+        event first at a tie: the order in which the views draw them and j/k walk them."""
+        day = self.day if day is None else day
+        timed: list[tuple[datetime, int, Entry]] = [
+            (occ.start, 0, occ) for occ in self.events.get(day, [])]
+        timed += [(p.scheduled or p.created, 1, p) for p in self.posts.get(day, [])]
+        return [entry for _, _, entry in sorted(timed, key=lambda t: (t[0], t[1]))]
+
+    def walk(self) -> list[Entry]:
+        """What j/k walk: the selected day's entries; in the agenda, every line of it."""
+        if self.view != "agenda":
+            return self.entries()
+        return [e for d in self.days for e in self.entries(d)] + list(self.unscheduled)
 
     @property
     def selected(self) -> Post | None:
@@ -77,11 +111,38 @@ class Shown:
             return None
         return next((p for p in self.ordered() if p.id == self.post_id), None)
 
+    @property
+    def selected_event(self) -> Occurrence | None:
+        """The selected event occurrence, if it is shown."""
+        if self.event_at is None:
+            return None
+        found = self.events.get(self.event_at[1].astimezone(self.settings.tz).date(), [])
+        return next((o for o in found if event_at(o) == self.event_at), None)
+
+    def is_selected(self, entry: Entry) -> bool:
+        """Whether ``entry`` is the selection."""
+        if isinstance(entry, Post):
+            return entry.id is not None and entry.id == self.post_id
+        return event_at(entry) == self.event_at
+
+    def problems(self, post: Post) -> list[str]:
+        """What keeps ``post`` from being ready for its status (empty when it is ready)."""
+        if post.id is None:
+            return readiness.problems(post)
+        found = self.warned.get(post.id)
+        if found is None:
+            found = self.warned[post.id] = readiness.problems(post)
+        return found
+
     def post_style(self, post: Post) -> str:
         """How a post is drawn: ``selected``, ``muted`` (published, cancelled) or ``post``."""
         if post.id == self.post_id:
             return "selected"
         return "muted" if post.status in SETTLED else "post"
+
+    def event_style(self, occ: Occurrence) -> str:
+        """How an event is drawn: ``selected`` or ``event``."""
+        return "selected" if event_at(occ) == self.event_at else "event"
 
     def patched(self, replaced: Post | None, stored: Post | None, query: PostQuery) -> Shown:
         """The period with one write applied: ``replaced`` out, ``stored`` in where it falls
@@ -91,25 +152,37 @@ class Shown:
         unscheduled = [p for p in self.unscheduled if p.id not in ids]
         if stored is not None and query.condition()(stored.to_doc()):
             if stored.scheduled is None:
-                if self.view == "agenda":
-                    unscheduled = sorted([*unscheduled, stored], key=_order)
+                unscheduled = sorted([*unscheduled, stored], key=_order)
             elif self.covers(day := stored.scheduled.astimezone(self.settings.tz).date()):
                 posts[day] = sorted([*posts.get(day, []), stored], key=_order)
-        return replace(self, posts=posts, unscheduled=unscheduled)
+        warned = {i: found for i, found in self.warned.items() if i not in ids}
+        return replace(self, posts=posts, unscheduled=unscheduled, warned=warned)
 
-    def pick(self, day: date, post_id: int | None) -> Shown:
+    def pick(self, day: date, post_id: int | None, at: EventAt | None = None) -> Shown:
         """The same period with the selection settled on ``day``.
 
-        The post ``post_id`` stays selected wherever it is in the period (its day follows
-        it, so a post moved by another process is not lost); otherwise the day's first
-        post is. A month view selects days only.
+        The post ``post_id`` (or the event occurrence ``at``) stays selected wherever it
+        is in the period (its day follows it, so a post moved by another process is not
+        lost); otherwise the day's first post is, or its first event when it has no post.
+        A month view selects the day alone until j/k walk into it.
         """
-        if self.view != "month":
-            for when, posts in [*self.posts.items(), (day, self.unscheduled)]:
+        if at is not None:
+            for when, occs in self.events.items():
+                if any(event_at(o) == at for o in occs):
+                    return replace(self, day=when, post_id=None, event_at=at)
+        if post_id is not None:
+            undated = [(day, self.unscheduled)] if self.view == "agenda" else []
+            for when, posts in [*self.posts.items(), *undated]:
                 if any(p.id == post_id for p in posts):
-                    return replace(self, day=when, post_id=post_id)
-        first = self.posts.get(day) if self.view != "month" else None
-        return replace(self, day=day, post_id=first[0].id if first else None)
+                    return replace(self, day=when, post_id=post_id, event_at=None)
+        if self.view == "month":
+            return replace(self, day=day, post_id=None, event_at=None)
+        first = self.posts.get(day, [])
+        if first:
+            return replace(self, day=day, post_id=first[0].id, event_at=None)
+        events = self.events.get(day, [])
+        return replace(self, day=day, post_id=None,
+                       event_at=event_at(events[0]) if events else None)
 
     def covers(self, day: date) -> bool:
         """Whether ``day`` is in the period drawn."""
@@ -127,7 +200,9 @@ def load(store: Store, query: PostQuery, view: View, day: date, today: date,
     first, stop = span(view, day, settings)
     tz = settings.tz
     start, end = datetime.combine(first, time(), tz), datetime.combine(stop, time(), tz)
-    found = store.posts(replace(query, start=start, end=end, unscheduled=view == "agenda"))
+    # posts without a date come along (the same scan): the week counts them, the agenda
+    # lists them
+    found = store.posts(replace(query, start=start, end=end, unscheduled=True))
     posts: dict[date, list[Post]] = defaultdict(list)
     unscheduled: list[Post] = []
     for post in found:

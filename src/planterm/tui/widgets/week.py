@@ -6,9 +6,10 @@ from typing import ClassVar
 
 from rich.text import Text
 
-from planterm.agenda import channel_abbrs
+from planterm.agenda import Occurrence, channel_abbrs
 from planterm.dates import weekday_abbr
 from planterm.model import Post
+from planterm.readiness import WARN_MARK
 from planterm.tui.widgets.cells import (
     Grid,
     cell,
@@ -16,9 +17,11 @@ from planterm.tui.widgets.cells import (
     join_columns,
     scroll,
     split_width,
+    split_words,
 )
+from planterm.tui.widgets.marks import EVENT_MARK, TODAY_MARK
 from planterm.tui.widgets.period_view import PeriodView
-from planterm.tui.widgets.shown import Shown, hhmm
+from planterm.tui.widgets.shown import Entry, Shown, hhmm
 
 GAP = 1
 """Blank cells between two day columns."""
@@ -30,12 +33,21 @@ WIDE = 24
 def day_heading(shown: Shown, index: int) -> str:
     """``• mer 25``: weekday and day number, today marked by a sign and not only a colour."""
     day = shown.days[index]
-    mark = "• " if day == shown.today else ""
+    mark = f"{TODAY_MARK} " if day == shown.today else ""
     return f"{mark}{weekday_abbr(day, shown.settings.locale)} {day.day}"
 
 
+def _title(post: Post, warned: bool) -> str:
+    """``◷ ⚠ title``: the status sign, the warning sign when not ready, the title."""
+    return f"{post.status.symbol} {WARN_MARK + ' ' if warned else ''}{post.title}"
+
+
 class WeekView(PeriodView):
-    """Seven columns, one per day; the selected post is drawn in reverse video."""
+    """Seven columns, one per day; the selected post or event is drawn in reverse video.
+
+    When every column has the room, a title too long for its line goes on to a second
+    one (a tall terminal shows whole titles rather than blank space).
+    """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "week--heading", "week--today", "week--selected-day", "week--event", "week--post",
@@ -51,11 +63,22 @@ class WeekView(PeriodView):
             return Text("")
         width, height = self.size
         widths = split_width(width, len(shown.days), GAP)
-        columns = [self._column(shown, i, w, height) for i, w in enumerate(widths)]
+        wrap = all(self._rows(shown, i, w) <= height - 1 for i, w in enumerate(widths))
+        columns = [self._column(shown, i, w, height, wrap) for i, w in enumerate(widths)]
         return join_columns(columns, widths, height, GAP)
 
+    def _rows(self, shown: Shown, index: int, width: int) -> int:
+        """The lines a day takes with long titles on two lines."""
+        rows = 0
+        for entry in shown.entries(shown.days[index]):
+            if isinstance(entry, Post):
+                rows += 3 if len(_title(entry, bool(shown.problems(entry)))) > width else 2
+            else:
+                rows += 2 if width < WIDE else 1
+        return rows
 
-    def _column(self, shown: Shown, index: int, width: int, height: int) -> list[Text]:
+    def _column(self, shown: Shown, index: int, width: int, height: int,
+                wrap: bool) -> list[Text]:
         day = shown.days[index]
         heading = "heading"
         if day == shown.day:
@@ -63,29 +86,40 @@ class WeekView(PeriodView):
         elif day == shown.today:
             heading = "today"
         lines: list[Text] = []
-        for occ in shown.events.get(day, []):
-            when = f"◆ {hhmm(occ.start, shown.settings)}"
-            if width < WIDE:  # a narrow column gives the event's title a line of its own
-                lines += [cell(when, width, self.style_of("event")),
-                          cell(occ.event.title, width, self.style_of("event"))]
-            else:
-                lines.append(cell(f"{when} {occ.event.title}", width, self.style_of("event")))
         selected: tuple[int, int] | None = None
-        for post in shown.day_posts(day):
-            if post.id == shown.post_id:
-                selected = (len(lines), len(lines) + 2)
-            lines += self._post(post, width, shown)
+        for entry in shown.entries(day):
+            drawn = self._entry(entry, width, shown, wrap)
+            if shown.is_selected(entry):
+                selected = (len(lines), len(lines) + len(drawn))
+            lines += drawn
         body = scroll(lines, selected, height - 1, width, self.style_of("more"))
         return [cell(day_heading(shown, index), width, self.style_of(heading)), *body]
 
-    def _post(self, post: Post, width: int, shown: Shown) -> list[Text]:
-        """Two lines: time and channels (and the status word when wide); then status sign
-        and title, so that the sign sits by the title it qualifies."""
+    def _entry(self, entry: Entry, width: int, shown: Shown, wrap: bool) -> list[Text]:
+        if isinstance(entry, Post):
+            return self._post(entry, width, shown, wrap)
+        return self._event(entry, width, shown)
+
+    def _event(self, occ: Occurrence, width: int, shown: Shown) -> list[Text]:
+        """``◆ 18:30`` and the title: on one line when wide, else on two."""
+        style = self.style_of(shown.event_style(occ))
+        when = f"{EVENT_MARK} {hhmm(occ.start, shown.settings)}"
+        if width < WIDE:  # a narrow column gives the event's title a line of its own
+            return [cell(when, width, style), cell(occ.event.title, width, style)]
+        return [cell(f"{when} {occ.event.title}", width, style)]
+
+    def _post(self, post: Post, width: int, shown: Shown, wrap: bool) -> list[Text]:
+        """Time and channels (and the status word when wide); then status sign, ⚠ when
+        not ready, and title, so that the signs sit by the title they qualify and are
+        seen at any width."""
         assert post.scheduled is not None
         head = hhmm(post.scheduled, shown.settings)
         if width >= WIDE:
             head += f" {post.status.value}"
-        abbrs = channel_abbrs(post).split()
-        head = f"{head} {fit_words(abbrs, width - len(head) - 1)}" if abbrs else head
+        abbrs = fit_words(channel_abbrs(post).split(), width - len(head) - 1)
+        head = f"{head} {abbrs}" if abbrs else head
         style = self.style_of(shown.post_style(post))
-        return [cell(head, width, style), cell(f"{post.status.symbol} {post.title}", width, style)]
+        title = _title(post, bool(shown.problems(post)))
+        first, rest = split_words(title, width) if wrap else (title, "")
+        lines = [cell(head, width, style), cell(first, width, style)]
+        return [*lines, cell(f"  {rest}", width, style)] if rest else lines

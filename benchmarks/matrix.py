@@ -1,0 +1,116 @@
+"""The matrix's full recompute on 20,000 posts and 10 × 12 cells (issue 11: ≤ 50 ms).
+
+    .venv/bin/python benchmarks/matrix.py [--size 20000] [--runs 30]
+
+A plan is built through planterm's own ``Store`` (plans.py's posts, each tagged with one
+or two of 10 objectives and one or two of 12 themes, a few untagged), in a temporary
+folder. Timed on the raw documents the store holds (``Store.post_documents``), as the
+planner and ``planterm matrix`` count them, for the whole plan (every post counted) and
+for this month; against a plain loop over the same documents that only adds up the cells
+of every post, measured in the same run, interleaved. Read the ratio: machines differ.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import plans
+
+from planterm import matrix
+from planterm.model import Category, Post
+from planterm.store import Store
+
+OBJECTIVES = 10
+THEMES = 12
+BUDGET_MS = 50.0
+
+
+def tagged(rng: random.Random, post: Post, objectives: list[str], themes: list[str]) -> Post:
+    """``post`` with the benchmark's keys: one or two of each, one post in 50 untagged."""
+    if rng.random() < 0.02:
+        return replace(post, objectives=[], themes=[])
+    return replace(post, objectives=rng.sample(objectives, rng.randint(1, 2)),
+                   themes=rng.sample(themes, rng.randint(1, 2)))
+
+
+def build(path: Path, size: int, today: date) -> Store:
+    """A store of ``size`` posts spread around ``today``, with 10 objectives and 12 themes."""
+    rng = random.Random(size)
+    store = Store(path)
+    objectives = [f"objectif-{i}" for i in range(OBJECTIVES)]
+    themes = [f"theme-{i}" for i in range(THEMES)]
+    for i, key in enumerate(objectives):
+        store.add_objective(Category(key, f"Objectif {i}", target_share=100 / OBJECTIVES))
+    for i, key in enumerate(themes):
+        store.add_theme(Category(key, f"Thème {i}", target_per_month=10 + i))
+    now = datetime.now(UTC).replace(microsecond=0)
+    posts = plans.spread(rng, size, today, now, events=0)
+    store.add_posts([tagged(rng, p, objectives, themes) for p in posts])
+    return store
+
+
+def plain_loop(posts: Mapping[str, Mapping[str, Any]]) -> Counter[tuple[Any, Any]]:
+    """The baseline: every post's cells added up, nothing else."""
+    cells: Counter[tuple[Any, Any]] = Counter()
+    for doc in posts.values():
+        for o in doc.get("objectives") or (None,):
+            for t in doc.get("themes") or (None,):
+                cells[o, t] += 1
+    return cells
+
+
+def timed(work: Callable[[], object], runs: int, baseline: Callable[[], object]
+          ) -> tuple[list[float], list[float]]:
+    """Seconds for ``work`` and ``baseline``, interleaved, ``runs`` times each."""
+    mine, base = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        mine.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        baseline()
+        base.append(time.perf_counter() - start)
+    return mine, base
+
+
+def main() -> None:
+    """Build, time, print one line per period."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    today = date.today()
+    with tempfile.TemporaryDirectory() as folder:
+        store = build(Path(folder) / "plan.json", args.size, today)
+        posts = store.post_documents()
+        cats = store.objectives(), store.themes()
+        print(f"{len(posts)} posts, {OBJECTIVES} × {THEMES} cells; p50 over {args.runs} runs")
+        for kind in ("all", "month"):
+            def recompute(kind: matrix.PeriodKind = kind) -> matrix.Matrix:
+                """What the pane does on a change: the period, the counts, the gaps."""
+                span = matrix.span_of(kind, today, plans.TZ, posts=posts)
+                counted = matrix.count(posts, *cats, matrix.Selection(span), today)
+                counted.gaps()
+                return counted
+
+            counted = recompute()
+            mine, base = timed(recompute, args.runs, lambda: plain_loop(posts))
+            p50, b50 = statistics.median(mine) * 1000, statistics.median(base) * 1000
+            verdict = "ok" if p50 <= BUDGET_MS else "over"
+            print(f"{kind:>5}: {counted.total:>6} counted  matrix {p50:6.1f} ms  plain loop "
+                  f"{b50:6.1f} ms  ratio {p50 / b50:4.2f}  budget {BUDGET_MS:.0f} ms: {verdict}")
+        store.close()
+
+
+if __name__ == "__main__":
+    main()

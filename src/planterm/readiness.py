@@ -1,0 +1,86 @@
+"""Whether a post is ready for its status: what goes out on each channel, and what is wrong.
+
+Shared by the command line (the ``⚠`` of ``list`` and ``week``, ``check``'s warnings,
+``show --channel``), the filter line (``warn:``) and the planner's marks, so that all of
+them say the same thing. ``model.check_transition`` uses ``over_limits`` to refuse an
+over-long post on its way to approved or scheduled.
+
+What goes out on a channel (``outgoing_text``) is the channel's variant, or the body,
+followed by each of the post's hashtags that the text does not hold yet (compared
+without regard to case and accents), one space apart: that is the text counted against
+the channel's limit and the text ``planterm show ID --channel C`` prints.
+
+A post that is published or cancelled has no problems: nothing is left to do with it.
+"""
+
+from __future__ import annotations
+
+from planterm import channels
+from planterm.model import Post, Status
+from planterm.text import fold
+
+WARN_MARK = "⚠"
+"""The sign of a post with problems, beside its line wherever it is shown."""
+
+_NEEDS_TEXT = (Status.APPROVED, Status.SCHEDULED)
+_DONE = (Status.PUBLISHED, Status.CANCELLED)
+
+
+def outgoing_text(post: Post, channel: str) -> str:
+    """Exactly the text that goes out on ``channel``: its variant or the body, then the
+    post's hashtags it does not hold yet."""
+    return _with_hashtags(post.text_for(channel), post.hashtags)
+
+
+def _with_hashtags(text: str, hashtags: list[str]) -> str:
+    if not hashtags:
+        return text
+    folded = fold(text)
+    extra = [tag for tag in hashtags if fold(tag) not in folded]
+    return " ".join(part for part in (text, *extra) if part)
+
+
+def over_limits(post: Post) -> list[str]:
+    """One line per channel the post's text does not fit: ``X 334/280 (54 over)``,
+    ``Instagram 7 hashtags (max 5)``; channels unknown to the table are left aside."""
+    known = channels.networks()
+    found: list[str] = []
+    texts: dict[str, str] = {}  # channels without a variant share the body's text
+    for channel in post.channels:
+        if channel not in known:
+            continue
+        own = post.text_for(channel)
+        text = texts.get(own) or texts.setdefault(own, _with_hashtags(own, post.hashtags))
+        if channels.surely_fits(text, channel):  # most posts: no counting needed
+            continue
+        fit = channels.fit(text, channel)
+        name = known[channel].name
+        if fit.count > fit.limit:
+            found.append(f"{name} {fit.count}/{fit.limit} ({fit.count - fit.limit} over)")
+        if fit.too_many_hashtags:
+            found.append(f"{name} {fit.hashtags} hashtags (max {fit.max_hashtags})")
+    return found
+
+
+def problems(post: Post) -> list[str]:
+    """One short line per thing that keeps ``post`` from being ready for its status;
+    empty when it is ready (always, once published or cancelled)."""
+    if post.status in _DONE:
+        return []
+    found = over_limits(post)
+    if post.status is Status.SCHEDULED:
+        if post.scheduled is None:
+            found.append("scheduled without a time")
+        if not post.channels:
+            found.append("scheduled without a channel")
+    if post.status in _NEEDS_TEXT:
+        empty = [c for c in post.channels if not post.text_for(c).strip()]
+        if not post.body.strip() and (not post.channels or len(empty) == len(post.channels)):
+            found.append(f"{post.status} with an empty body")
+        elif empty:
+            known = channels.networks()
+            names = ", ".join(known[c].name if c in known else c for c in empty)
+            found.append(f"{post.status} with no text for {names}")
+        if post.flags and (not post.checklist or not all(post.checklist.values())):
+            found.append(f"sensitive, {post.status} with its review checklist not done")
+    return found
