@@ -155,3 +155,162 @@ def test_what_orjson_would_change_is_written_by_the_standard_library(tmp_path: P
     assert again["nan"] != again["nan"] and again["inf"] == float("-inf")
     JournalStorage(path).compact()  # read back and written again: still the same
     assert JournalStorage(path).read()["t"]["1"]["big"] == 10**30
+
+
+# --- list --json and check, from the stored documents ------------------------------------
+
+HOSTILE = "T\x1b]0;x\x07 \x7f \x85 \u202eevil\u2066 « é » 🎉 \"q\" \\ \t"
+
+
+def test_list_json_from_the_documents_is_byte_for_byte_the_one_from_posts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    from datetime import UTC, datetime
+
+    from planterm.cli import run
+
+    path = tmp_path / "plan.json"
+    store = Store(path)
+    store.add_posts([Post(title=HOSTILE, body=HOSTILE, notes=HOSTILE, variants={"x": HOSTILE},
+                          scheduled=datetime(2026, m, 3, 9, 30, tzinfo=UTC), event=None,
+                          channels=["instagram", "x"], checklist={"a": True}, live=m % 2 == 0)
+                     for m in range(1, 13)] + [Post(title="idée", status=Status.IDEA)])
+    store.close()
+    monkeypatch.setenv("PLANTERM_STORE", str(path))
+    outputs = []
+    for fast in (True, False):
+        if not fast:
+            monkeypatch.setattr(Store, "post_docs", lambda self, query=None: None)
+        for argv in (["list", "--json"], ["week", "2026-03-04", "--json"],
+                     ["list", "--json", "--text", "evil", "--channel", "x"]):
+            assert run(argv) == 0
+            outputs.append(capsysbinary.readouterr().out)
+    assert outputs[:3] == outputs[3:]
+    everything = outputs[0]
+    assert b"\\u007f" in everything and b"\\u0085" in everything and b"\\u202e" in everything
+    assert not any(c in everything.decode() for c in "\x7f\x85\u202e\u2066\x1b")
+    assert [p["title"] for p in json.loads(everything)][-1] == "idée"
+
+
+def test_documents_not_as_planterm_writes_them_are_shown_through_posts(tmp_path: Path) -> None:
+    from planterm.model import as_written
+
+    post = Post(title="t", uid="u").to_doc()
+    assert as_written([post])
+    assert not as_written([{**post, "scheduled": "2026-11-25T10:00:00+01:00"}])
+    assert not as_written([{**post, "body": None}])
+    assert not as_written([{"title": "t", **{k: v for k, v in post.items() if k != "title"}}])
+    assert not as_written([{**post, "created": "2026-11-25T10:00:00.5Z"}])
+
+
+def test_check_of_a_proven_store_still_finds_dangling_references(tmp_path: Path) -> None:
+    from planterm.model import Category
+
+    path = tmp_path / "plan.json"
+    store = Store(path)
+    store.add_theme(Category(key="prehistoire", name="Préhistoire"))
+    store.add_post(Post(title="x", themes=["prehistoire"]))
+    with store.storage.transaction() as tables:  # the theme removed behind planterm's back
+        tables["themes"].clear()
+        store.storage.touch("themes", ["1"])
+    store.close()
+    assert json.loads(path.read_bytes())[STORAGE_TABLE]["1"]["proven"]
+    problems = [str(p) for p in Store(path, readonly=True, lenient=True).check()]
+    assert problems == ["post 1: themes: unknown theme 'prehistoire'"]
+
+
+# --- the index of posts by time ----------------------------------------------------------
+
+
+def test_a_period_read_from_the_index_is_the_one_a_scan_finds(tmp_path: Path) -> None:
+    """Through this session's writes, another process's writes and compactions."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from planterm.store import PostQuery
+
+    rng = random.Random(9)
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def when() -> datetime | None:
+        return None if rng.random() < 0.1 else base + timedelta(hours=rng.randrange(24 * 90))
+
+    path = tmp_path / "plan.json"
+    mine = Store(path)
+    mine.add_posts([Post(title=f"p{i}", scheduled=when()) for i in range(200)])
+
+    def agree() -> None:
+        everything = mine.posts()
+        for _ in range(5):
+            start = base + timedelta(days=rng.randrange(90))
+            end = start + timedelta(days=rng.choice([1, 7, 31]))
+            for unscheduled in (False, True):
+                query = PostQuery(start=start, end=end, unscheduled=unscheduled)
+                scan = [p for p in everything if (p.scheduled is None and unscheduled) or
+                        (p.scheduled is not None and start <= p.scheduled < end)]
+                assert [p.id for p in mine.posts(query)] == [p.id for p in scan]
+
+    agree()  # read by a scan
+    mine.index_posts()
+    agree()  # from the index
+    theirs = Store(path)
+    for step in range(30):
+        store = mine if step % 3 else theirs
+        store.refresh()
+        posts = store.posts()
+        post = rng.choice(posts)
+        action = rng.choice(["move", "delete", "add"])
+        if action == "move":
+            store.replace_post(post, replace(post, scheduled=when()))
+        elif action == "delete":
+            store.replace_post(post, None)
+        else:
+            store.add_post(Post(title=f"n{step}", scheduled=when()))
+        if step % 7 == 0:
+            store.compact()
+        mine.refresh()
+        agree()
+
+
+# --- the main file read part by part -------------------------------------------------------
+
+
+def test_a_main_file_in_parts_reads_back_whole_and_stock_tinydb_reads_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from planterm import storage
+
+    monkeypatch.setattr(storage, "PART_DOCUMENTS", 3)
+    path = tmp_path / "plan.json"
+    a_store(path, posts=10).close()
+    plain = JournalStorage(path)
+    with plain.transaction() as tables:  # an empty table: a part of its own
+        tables["themes"] = {}
+    plain.compact()
+    own = json.loads(path.read_bytes())[STORAGE_TABLE]["1"]
+    assert [name for name, _, _ in own["parts"]].count("posts") == 4  # 10 posts, 3 a part
+    assert {name for name, _, _ in own["parts"]} >= {"meta", "posts", "themes"}  # empty too
+    expected = tables_of(json.loads(path.read_bytes()))
+    assert tables_of(JournalStorage(path).read()) == expected
+    assert {k: v for k, v in stock_tinydb(path).items() if k != STORAGE_TABLE and v} == {
+        k: v for k, v in expected.items() if v}
+    read: list[int] = []  # never the whole file at once
+    real = storage._read_parts
+
+    def spy(f: object, tail: object) -> object:
+        result = real(f, tail)  # type: ignore[arg-type]
+        read.append(1)
+        return result
+
+    monkeypatch.setattr(storage, "_read_parts", spy)
+    assert tables_of(JournalStorage(path).read()) == expected and read == [1]
+
+
+def test_a_main_file_in_parts_changed_by_hand_is_read_and_checked_whole(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    a_store(path, posts=5).close()
+    raw = path.read_bytes()
+    path.write_bytes(raw.replace(b'"title":"Post 3', b'"title":"Post 9', 1))  # same length
+    assert [p.title[:6] for p in Store(path).posts()].count("Post 9") == 1
+    path.write_bytes(raw.replace(b'"status":"draft"', b'"status":"drafty"', 1))
+    with pytest.raises(BadDocuments, match="field status: 'drafty' is not a status"):
+        Store(path)

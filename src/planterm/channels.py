@@ -34,6 +34,7 @@ not inside a link.
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 import unicodedata
 from collections.abc import Mapping
@@ -41,37 +42,54 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import regex
-
 from .paths import data_dir
 
 COUNTINGS = ("weighted", "graphemes", "chars")
 """The counting rules a network may use."""
 
 _FIELDS = ("name", "abbr", "aliases", "limit", "counting", "link_length", "max_hashtags")
-_KEY_RE = regex.compile(r"[a-z][a-z0-9_]*")
-
-# One user-perceived character.
-_CLUSTER_RE = regex.compile(r"\X")
-# A grapheme cluster that twitter-text (through twemoji) counts as one emoji. Text-style
-# pictographs without U+FE0F that it also matches (❤, ☀) weigh 2 by code point anyway;
-# © and ® weigh 1 unless followed by U+FE0F, as in twemoji.
-_EMOJI_RE = regex.compile(
-    r"\p{Emoji_Presentation}"
-    r"|\p{Extended_Pictographic}[\uFE0F\u200D\p{Emoji_Modifier}]"
-    r"|\p{Regional_Indicator}"
-    r"|[#*0-9]\uFE0F?\u20E3"
-)
-_URL_CHAR = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%|\p{Latin}\p{Greek}\p{Cyrillic}\p{M}]"
-_URL_RE = regex.compile(
-    rf"(?<![\w@.\-/])(?:https?://|www\.){_URL_CHAR}+", regex.IGNORECASE | regex.VERSION0
-)
-_URL_PREFIX_RE = regex.compile(r"(?:https?://|www\.)", regex.IGNORECASE)
+_KEY_RE = re.compile(r"[a-z][a-z0-9_]*")
 _TRAILING = frozenset(".,;:!?'\"*")
 _CLOSERS = {")": "(", "]": "["}
-_HASHTAG_RE = regex.compile(r"(?<![\w&#＃])[#＃](?![\uFE0F\u20E3])(?=\w*[^\W\d])\w+")
-# The code points that weigh 2 on X outside an emoji: those out of _LIGHT_RANGES.
-_HEAVY_RE = regex.compile("[^\x00-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
+# The code points that weigh 2 on X outside an emoji: those out of _LIGHT_RANGES. A plain
+# class of code points, so the stdlib's re: the bound that spares ``regex`` needs no ``regex``.
+_HEAVY_RE = re.compile("[^\x00-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    """The patterns that measure text, compiled with ``regex`` on first use: importing it
+    and compiling them costs 30-50 ms, which no command that only lists posts needs."""
+
+    cluster: Any
+    """One user-perceived character."""
+    emoji: Any
+    """A grapheme cluster that twitter-text (through twemoji) counts as one emoji.
+    Text-style pictographs without U+FE0F that it also matches (❤, ☀) weigh 2 by code
+    point anyway; © and ® weigh 1 unless followed by U+FE0F, as in twemoji."""
+    url: Any
+    url_prefix: Any
+    hashtag: Any
+
+
+@functools.cache
+def _rx() -> _Patterns:
+    import regex
+
+    url_char = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%|\p{Latin}\p{Greek}\p{Cyrillic}\p{M}]"
+    return _Patterns(
+        cluster=regex.compile(r"\X"),
+        emoji=regex.compile(
+            r"\p{Emoji_Presentation}"
+            r"|\p{Extended_Pictographic}[\uFE0F\u200D\p{Emoji_Modifier}]"
+            r"|\p{Regional_Indicator}"
+            r"|[#*0-9]\uFE0F?\u20E3"
+        ),
+        url=regex.compile(rf"(?<![\w@.\-/])(?:https?://|www\.){url_char}+",
+                          regex.IGNORECASE | regex.VERSION0),
+        url_prefix=regex.compile(r"(?:https?://|www\.)", regex.IGNORECASE),
+        hashtag=regex.compile(r"(?<![\w&#＃])[#＃](?![\uFE0F\u20E3])(?=\w*[^\W\d])\w+"),
+    )
 # twitter-text v3: code points in these ranges weigh 1, all others 2.
 _LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
 
@@ -227,17 +245,18 @@ def _chars(text: str) -> int:
 def _graphemes(text: str) -> int:
     if text.isascii():
         return len(text) - text.count("\r\n")
-    return sum(1 for _ in _CLUSTER_RE.finditer(text))
+    return sum(1 for _ in _rx().cluster.finditer(text))
 
 
 def _weighted(text: str) -> int:
     if text.isascii():
         return len(text)
-    if _EMOJI_RE.search(text) is None:  # every code point weighs on its own
+    rx = _rx()
+    if rx.emoji.search(text) is None:  # every code point weighs on its own
         return len(text) + len(_HEAVY_RE.findall(text))
     total = 0
-    for cluster in _CLUSTER_RE.findall(text):
-        if _EMOJI_RE.search(cluster):
+    for cluster in rx.cluster.findall(text):
+        if rx.emoji.search(cluster):
             total += 2
         else:
             total += sum(_weight(char) for char in cluster)
@@ -255,9 +274,10 @@ _MEASURES = {"weighted": _weighted, "graphemes": _graphemes, "chars": _chars}
 def _links(text: str) -> list[tuple[int, int]]:
     """Spans of the http(s):// and www. links in ``text``."""
     spans = []
-    for match in _URL_RE.finditer(text):
+    rx = _rx()
+    for match in rx.url.finditer(text):
         url = _trim_url(match.group())
-        prefix = _URL_PREFIX_RE.match(url)
+        prefix = rx.url_prefix.match(url)
         if prefix is not None and len(url) > prefix.end():
             spans.append((match.start(), match.start() + len(url)))
     return spans
@@ -281,7 +301,8 @@ def _hashtags(text: str) -> int:
         pieces.append(text[start:begin])
         start = end
     pieces.append(text[start:])
-    return sum(len(_HASHTAG_RE.findall(piece)) for piece in pieces)
+    hashtag = _rx().hashtag
+    return sum(len(hashtag.findall(piece)) for piece in pieces)
 
 
 # --- loading ----------------------------------------------------------------------------

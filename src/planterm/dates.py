@@ -6,6 +6,7 @@ Pure core: no UI imports. Datetimes are stored as aware UTC and shown in the use
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -505,8 +506,13 @@ def _rule_error(rule: str, why: str) -> DateParseError:
     return DateParseError(f'Bad repeat rule "{rule}": {why}.')
 
 
+@functools.lru_cache(maxsize=1024)
 def _build_rule(rule: str, dtstart: datetime, tz: tzinfo) -> rrule:
-    """A dateutil rrule expanded in tz wall-clock time from dtstart; UNTIL read as RFC 5545."""
+    """A dateutil rrule expanded in tz wall-clock time from dtstart; UNTIL read as RFC 5545.
+
+    Kept for the next call (rrules are not changed by use): the calendar expands every
+    recurring event for each period it shows, and parsing the rule was half of that.
+    """
     body = rule.strip()
     if body.upper().startswith("RRULE:"):
         body = body[len("RRULE:") :]

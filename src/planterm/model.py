@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 import reprlib
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from itertools import chain, repeat
+from operator import itemgetter
 from typing import Any, Self
 
 
@@ -73,6 +75,10 @@ class EventKind(StrEnum):
     TOUR = "tour"
     FESTIVAL = "festival"
 
+
+_STATUSES: dict[str, Status] = {s.value: s for s in Status}
+"""``Status(value)`` as a dict: the enum's own lookup costs more than the rest of a post."""
+_KINDS: dict[str, EventKind] = {k.value: k for k in EventKind}
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -321,6 +327,41 @@ META = Shape({"app": _required_text, "schema": _whole, "next_ids": _next_ids},
 """The store's own document (``meta`` 1): what wrote it and the ids already given."""
 
 
+POST_FIELDS = ("uid", "title", "body", "variants", "channels", "status", "scheduled",
+               "objectives", "themes", "event", "hashtags", "media", "notes", "flags",
+               "checklist", "live", "link", "created", "updated")
+"""The fields of ``Post.to_doc``, in its order."""
+_NONE = type(None)
+_TEXT: set[type] = {str}
+_AS_WRITTEN: dict[str, set[type]] = {
+    "variants": {dict}, "channels": {list}, "scheduled": {str, _NONE}, "objectives": {list},
+    "themes": {list}, "event": {int, _NONE}, "hashtags": {list}, "flags": {list},
+    "checklist": {dict}, "live": {bool}}
+"""The types ``Post.to_doc`` gives each field (text for the others)."""
+_UTC_TIMES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)*")
+_TIMES = itemgetter("scheduled", "created", "updated")
+
+
+def as_written(posts: Sequence[dict[str, Any]]) -> bool:
+    """Whether each of these documents, which fit ``POST``, is what ``to_doc`` gives back
+    for the post it holds (every field, in order, times as ``iso`` writes them), as for
+    every post planterm wrote: then the document can stand for the post, unconverted.
+
+    Checked over all documents at once in C loops (the fields, the distinct tuples of
+    value types, the times joined): milliseconds for 20,000 posts, where converting them
+    to posts and back takes a second.
+    """
+    if not all(map(POST_FIELDS.__eq__, map(tuple, posts))):
+        return False
+    kinds = set(map(tuple, map(map, repeat(type), map(dict.values, posts))))
+    for kind in kinds:
+        for name, found in zip(POST_FIELDS, kind, strict=True):
+            if found not in _AS_WRITTEN.get(name, _TEXT):
+                return False
+    times = list(filter(None, chain.from_iterable(map(_TIMES, posts))))
+    return set(map(len, times)) <= {20} and _UTC_TIMES.fullmatch("".join(times)) is not None
+
+
 @dataclass(slots=True)
 class Category:
     """An objective or a theme: both have the same shape (DESIGN.md)."""
@@ -442,9 +483,12 @@ class Post:
         }
 
     @classmethod
-    def from_doc(cls, doc: dict[str, Any], doc_id: int | None = None) -> Self:
-        """Read a stored document, naming the field at fault."""
-        POST.fit(doc)
+    def from_doc(cls, doc: dict[str, Any], doc_id: int | None = None, *,
+                 checked: bool = False) -> Self:
+        """Read a stored document, naming the field at fault; ``checked``: the caller
+        knows it fits ``POST`` (the store checked it), so it is not checked again."""
+        if not checked:
+            POST.fit(doc)
         return cls(
             id=doc_id,
             uid=doc["uid"],
@@ -452,7 +496,7 @@ class Post:
             body=doc.get("body") or "",
             variants=dict(doc.get("variants") or {}),
             channels=list(doc.get("channels") or ()),
-            status=Status(doc.get("status", Status.IDEA)),
+            status=_STATUSES[doc.get("status", "idea")],
             scheduled=_to_time(doc.get("scheduled")),
             objectives=list(doc.get("objectives") or ()),
             themes=list(doc.get("themes") or ()),
@@ -519,7 +563,7 @@ class Event:
             title=doc["title"],
             start=_utc(doc["start"]),
             end=_to_time(doc.get("end")),
-            kind=EventKind(doc.get("kind", EventKind.TALK)),
+            kind=_KINDS[doc.get("kind", "talk")],
             place=doc.get("place") or "",
             hashtag=doc.get("hashtag") or "",
             channels=list(doc.get("channels") or ()),

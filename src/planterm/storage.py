@@ -9,9 +9,11 @@ The store on disk is two files, with a lock file beside them:
   file's ``generation`` (a fresh uuid at each compaction) and the
   ``previous`` generation it replaced. ``read()`` does not show that table.
   orjson writes the file, that table last, with the ``crc`` (CRC32) of every byte
-  before it and the rules (``proven``, see ``JournalStorage.proof``) every document
-  passed when it was written. A file whose bytes match its CRC is parsed by orjson
-  (it holds nothing orjson reads otherwise) and its documents need no checking again;
+  before it, the rules (``proven``, see ``JournalStorage.proof``) every document
+  passed when it was written and where each table's documents are, in ``parts`` of
+  512. A file whose bytes match its CRC is parsed by orjson part by part (it holds
+  nothing orjson reads otherwise; the whole file is never in memory at once) and its
+  documents need no checking again;
   any other file (older, edited by hand, written by TinyDB) is parsed by the standard
   library and checked whole. What orjson cannot write as it was read (integers beyond
   64 bits, NaN) is written by the standard library, without a CRC.
@@ -77,6 +79,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -99,12 +102,30 @@ _HEAD = re.compile(rb"([0-9a-f]{8}) ([0-9a-f]{8}) ")
 _ANY_HEAD = re.compile(rb"(?=[0-9a-f]{8} [0-9a-f]{8} )")
 _ID = re.compile(r"0|[1-9][0-9]{0,17}")
 _GENERATION = re.compile(r"[0-9a-f]{32}")
-_TAIL = re.compile(
-    rb'"storage":\{"1":\{"generation":"[0-9a-f]{32}","previous":(?:null|"(?:[0-9a-f]{32}|legacy)"),'
-    rb'"crc":"([0-9a-f]{8})","proven":(?:null|"([a-z0-9.-]{1,40})")\}\}\}\Z')
-"""The end of a main file planterm wrote with orjson: its storage table, last, with the CRC32
-of every byte before it and the rules its documents were proven against (``proof``)."""
-TAIL_MAX = 256
+_TAIL_START = b'"storage":{"1":{"generation":"'
+"""How the end of a main file planterm wrote with orjson starts: its storage table, last,
+with the CRC32 of every byte before it, the rules its documents were proven against
+(``proof``) and where each table's documents are (``parts``)."""
+TAIL_MAX = 1 << 16
+"""The storage table is looked for in the file's last bytes only."""
+_PROOF_NAME = re.compile(r"[a-z0-9.-]{1,40}")
+PART_DOCUMENTS = 512
+"""Documents per part of a table in the main file: what one parse holds at once."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Tail:
+    """The storage table at the end of a main file planterm wrote with orjson."""
+
+    head: int
+    """Where it starts: every byte before it is covered by ``crc``."""
+    crc: int
+    proven: str | None
+    parts: tuple[tuple[str, int, int], ...]
+    """(table, start, end): the members of one table's object, in file order, every table
+    at least once; ``{`` + those bytes + ``}`` parse alone. Empty in an older file."""
+    table: dict[str, Any]
+    """The storage table itself."""
 
 
 class StoreError(Exception):
@@ -182,7 +203,8 @@ def open_own(path: Path, flags: int, mode: int = 0o600) -> int:
 def atomic_write(path: Path, data: bytes | Callable[[int], None]) -> None:
     """Replace ``path`` with ``data``: temp file, fsync, replace, fsync folder; mode 0600.
 
-    ``data`` may be a function writing the content into the temporary file's descriptor.
+    ``data`` may be a function writing the content into the temporary file's descriptor
+    (``write_parts`` writes several buffers).
     A link at ``path`` is refused (``StoreError``) rather than replaced; the
     temporary file is created exclusively (``mkstemp``) and never followed.
     """
@@ -204,6 +226,15 @@ def atomic_write(path: Path, data: bytes | Callable[[int], None]) -> None:
             os.unlink(tmp)
         raise
     fsync_dir(path.parent)
+
+
+def write_parts(parts: Iterable[bytes | memoryview]) -> Callable[[int], None]:
+    """For ``atomic_write``: write ``parts`` one after the other, joined by nobody."""
+    def write(fd: int) -> None:
+        for part in parts:
+            _write_all(fd, part)
+
+    return write
 
 
 def encode_record(payload: Mapping[str, Any]) -> bytes:
@@ -344,40 +375,129 @@ def _salvage(buf: bytes) -> tuple[list[tuple[int, Record]], list[tuple[int, int]
     return found, lost
 
 
-def _tail(generation: str, previous: str | None, crc: int, proven: str | None) -> bytes:
+def _tail(generation: str, previous: str | None, crc: int, proven: str | None,
+          parts: Iterable[tuple[str, int, int]]) -> bytes:
     """The end of a main file written by orjson: the storage's table, then the closing brace."""
-    own = {"generation": generation, "previous": previous, "crc": f"{crc:08x}", "proven": proven}
+    own = {"generation": generation, "previous": previous, "crc": f"{crc:08x}", "proven": proven,
+           "parts": [list(part) for part in parts]}
     return b'"storage":' + orjson.dumps({"1": own}) + b"}"
+
+
+def _tail_of(buf: bytes, offset: int, size: int) -> _Tail | None:
+    """The storage table at the end of a file of ``size`` bytes whose last bytes, from
+    ``offset``, are ``buf``, if planterm wrote it with orjson; its CRC is not checked here."""
+    at = buf.rfind(_TAIL_START)
+    if at < 0:
+        return None
+    try:
+        own = orjson.loads(b"{" + buf[at:])
+    except orjson.JSONDecodeError:
+        return None
+    table = own.get("storage") if isinstance(own, dict) and len(own) == 1 else None
+    doc = table.get("1") if isinstance(table, dict) and len(table) == 1 else None
+    if (not isinstance(table, dict) or not isinstance(doc, dict)
+            or not {"generation", "previous", "crc", "proven"} <= set(doc)):
+        return None
+    crc, proven, raw_parts = doc["crc"], doc["proven"], doc.get("parts", [])
+    head = offset + at
+    if not (isinstance(crc, str) and re.fullmatch("[0-9a-f]{8}", crc)
+            and (proven is None or (isinstance(proven, str) and _PROOF_NAME.fullmatch(proven)))
+            and isinstance(raw_parts, list)):
+        return None
+    parts, last = [], 0
+    for part in raw_parts:
+        if not (isinstance(part, list) and len(part) == 3 and isinstance(part[0], str)
+                and all(type(n) is int for n in part[1:]) and last <= part[1] <= part[2] <= head):
+            return None
+        parts.append((part[0], part[1], part[2]))
+        last = part[2]
+    return _Tail(head, int(crc, 16), proven, tuple(parts), table)
 
 
 def _dump(tables: Tables, generation: str, previous: str | None, proven: str | None = None,
           exact: bool = False) -> bytes:
+    """``_dump_parts`` joined."""
+    return b"".join(_dump_parts(tables, generation, previous, proven, exact))
+
+
+def _dump_parts(tables: Tables, generation: str, previous: str | None,
+                proven: str | None = None, exact: bool = False) -> list[bytes | memoryview]:
     """The main file's bytes: the tables, then the storage's own table (generation).
 
     orjson writes them, ten times faster than the standard library, with the CRC32 of the
     tables' bytes in the storage table: a file read back intact is then parsed by orjson
-    too (see ``_stamp_of``). What orjson does not write as the standard library does
-    (integers beyond 64 bits, NaN, nesting past 255 levels), or anything when ``exact``,
-    is written by the standard library, without a CRC.
+    too, part by part (see ``_orjson_parts``, ``_read_parts``). What orjson does not
+    write as the standard library does (integers beyond 64 bits, NaN, nesting past 255
+    levels), or anything when ``exact``, is written by the standard library, without a CRC.
     """
     try:
-        body = None if exact else orjson.dumps(tables)
+        if not exact:
+            return _orjson_parts(tables, generation, previous, proven)
     except TypeError:
-        body = None
-    if body is None:
-        own = {"1": {"generation": generation, "previous": previous}}
-        return json.dumps({**tables, STORAGE_TABLE: own}, ensure_ascii=False).encode()
-    head = body[:-1] + (b"," if tables else b"")
-    return head + _tail(generation, previous, zlib.crc32(head), proven)
+        pass
+    own = {"1": {"generation": generation, "previous": previous}}
+    return [json.dumps({**tables, STORAGE_TABLE: own}, ensure_ascii=False).encode()]
 
 
-def _stamp_of(buf: bytes) -> tuple[int, str | None] | None:
-    """(bytes before the storage table, the proof its documents passed) if ``buf`` is a main
-    file planterm wrote with orjson, unchanged since: its tables' CRC32 matches."""
-    found = _TAIL.search(buf, max(0, len(buf) - TAIL_MAX))
-    if found is None or zlib.crc32(memoryview(buf)[: found.start()]) != int(found[1], 16):
+def _orjson_parts(tables: Tables, generation: str, previous: str | None,
+                  proven: str | None) -> list[bytes | memoryview]:
+    """The main file by orjson, each table's documents in parts of ``PART_DOCUMENTS`` (the
+    bytes ``orjson.dumps(tables)`` gives, cut where ``parts`` says), then the tail."""
+    out: list[bytes | memoryview] = []
+    parts: list[tuple[str, int, int]] = []
+    pos = crc = 0
+
+    def put(data: bytes | memoryview) -> None:
+        nonlocal pos, crc
+        out.append(data)
+        pos += len(data)
+        crc = zlib.crc32(data, crc)
+
+    put(b"{")
+    for name, table in tables.items():
+        put(orjson.dumps(name) + b":{")
+        items = iter(table.items())
+        for i in range(0, max(len(table), 1), PART_DOCUMENTS):
+            if i:
+                put(b",")
+            members = memoryview(orjson.dumps(dict(islice(items, PART_DOCUMENTS))))[1:-1]
+            parts.append((name, pos, pos + len(members)))
+            put(members)
+        put(b"},")
+    out.append(_tail(generation, previous, crc, proven, parts))
+    return out
+
+
+def _read_parts(f: Any, tail: _Tail) -> Tables | None:
+    """The tables of a main file read part by part (``_Tail.parts``): the whole file is
+    never in memory, nor orjson's work for more than one part (at 50,000 posts, 110 MB
+    less at the peak). None if its bytes do not match the CRC or a part does not parse."""
+    tables: Tables = {}
+    pos = crc = 0
+    try:
+        with _no_collector():
+            for name, start, end in tail.parts:
+                f.seek(pos)
+                between = f.read(start - pos)
+                piece = f.read(end - start)
+                crc = zlib.crc32(piece, zlib.crc32(between, crc))
+                tables.setdefault(name, {}).update(orjson.loads(b"{" + piece + b"}"))
+                pos = end
+            f.seek(pos)
+            crc = zlib.crc32(f.read(tail.head - pos), crc)
+            if FREEZE_LOADED:
+                gc.freeze()
+    except orjson.JSONDecodeError:
         return None
-    return found.start(), None if found[2] is None else found[2].decode()
+    return tables if crc == tail.crc else None
+
+
+FREEZE_LOADED = False
+"""Move what a load parsed out of the collector's reach (``gc.freeze``), for a process
+whose store lives as long as it does (planterm's own; see ``cli.main``): otherwise the
+collector's first pass after the load walks every document (50 ms at 20,000 posts),
+and its full passes again later. Off by default: a freeze keeps any garbage cycle of
+the whole process that exists at that moment forever."""
 
 
 def _parse_main(raw: bytes, stamped: bool) -> Any:
@@ -385,8 +505,12 @@ def _parse_main(raw: bytes, stamped: bool) -> Any:
     holds nothing that orjson reads otherwise); any other by the standard library."""
     with _no_collector():
         if stamped:
-            return orjson.loads(raw)
-        return json.loads(raw, parse_constant=_NonFinite) if raw.strip() else {}
+            data = orjson.loads(raw)
+        else:
+            data = json.loads(raw, parse_constant=_NonFinite) if raw.strip() else {}
+        if FREEZE_LOADED:
+            gc.freeze()
+        return data
 
 
 def _copy_range(src: int, dst: int, count: int) -> None:
@@ -406,14 +530,19 @@ def _copy_range(src: int, dst: int, count: int) -> None:
         done += len(chunk)
 
 
-def _check_tables(data: object, path: Path) -> Tables:
-    """``data`` if it is TinyDB's layout (tables of documents under numeric ids)."""
+def _check_tables(data: object, path: Path, intact: bool = False) -> Tables:
+    """``data`` if it is TinyDB's layout (tables of documents under numeric ids).
+
+    ``intact``: the bytes planterm wrote from such tables (``_Tail``), so only the
+    tables themselves are looked at.
+    """
     if not isinstance(data, dict):
         raise StoreError(f"{path} is not a TinyDB store (tables of documents)")
     for name, table in data.items():
         if not isinstance(table, dict):
             raise StoreError(f"{path}: table {name} is not a table of documents")
-        if all(map(_ID.fullmatch, table)) and all(type(d) is dict for d in table.values()):
+        if intact or (all(map(_ID.fullmatch, table))
+                      and set(map(type, table.values())) <= {dict}):
             continue  # the usual case, in C loops; the slow one below says what is wrong
         for doc_id, doc in table.items():
             if not _ID.fullmatch(doc_id):
@@ -440,7 +569,7 @@ def _generation_of(own: object, path: Path) -> tuple[str | None, str | None]:
     return gen, prev
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes | memoryview) -> None:
     """Write every byte of ``data`` (a regular file may take fewer at a time)."""
     view = memoryview(data)
     while view:
@@ -540,6 +669,18 @@ class JournalStorage(Storage):
         """Memory holds changes that the main file does not (journal records, writes)."""
         self._exact = False
         """Memory holds what only the standard library writes back as it was (NaN...)."""
+        self.fold_writes = False
+        """Write each transaction as a compaction (a new main file, fsync'd, replacing the
+        old one) rather than a journal record: for a command, which would compact right
+        after its one write anyway, it spares the journal's own write and fsyncs."""
+        self.auto_compact = True
+        """Fold the journal in when it outgrows the main file, at the end of the write that
+        made it so. The planner turns it off: a compaction would hold its screen for the
+        whole serialisation; it folds the journal in when it closes."""
+        self.observers: list[Callable[[str | None, Iterable[str]], object]] = []
+        """Told of every change to memory once it is made: (table, ids set or deleted) for
+        a journal record applied or a transaction committed; (None, ()) when memory was
+        read again whole (an index built on the tables is then to be built again)."""
 
     # --- reading -------------------------------------------------------
 
@@ -554,24 +695,40 @@ class JournalStorage(Storage):
         self._stale = False
 
     def _load_main(self) -> None:
+        data: Any = None
+        tail: _Tail | None = None
+        raw = b""
         try:
             with open(self.path, "rb") as f:
                 st = os.fstat(f.fileno())
-                raw = f.read()
+                offset = max(0, st.st_size - TAIL_MAX)
+                f.seek(offset)
+                tail = _tail_of(f.read(), offset, st.st_size)
+                if tail is not None and tail.parts:  # read part by part, never whole
+                    data = _read_parts(f, tail)
+                if data is None:
+                    f.seek(0)
+                    raw = f.read()
         except FileNotFoundError:
-            st, raw = None, b""
+            st = None
         except OSError as e:
             raise StoreError(f"cannot read {self.path}: {e.strerror}") from None
-        stamp = _stamp_of(raw)
+        if data is not None:
+            assert tail is not None
+            data[STORAGE_TABLE] = tail.table
+        elif tail is not None and zlib.crc32(memoryview(raw)[: tail.head]) != tail.crc:
+            tail = None  # changed since planterm wrote it: the standard library reads it
+        intact = data is not None or tail is not None
         try:
-            data = _parse_main(raw, stamp is not None)
+            if data is None:
+                data = _parse_main(raw, intact)
         except (ValueError, UnicodeDecodeError) as e:
             raise StoreError(f"{self.path} is not valid JSON ({e})") from None
         except RecursionError:
             raise StoreError(f"{self.path} is nested too deep to be a planterm store; "
                              "the file was left untouched") from None
         del raw
-        tables = _check_tables(data, self.path)
+        tables = _check_tables(data, self.path, intact=intact)
         self._generation, self._previous = _generation_of(tables.pop(STORAGE_TABLE, None),
                                                           self.path)
         self._tables = tables
@@ -582,9 +739,10 @@ class JournalStorage(Storage):
         self._journal_pos = self._journal_seen = 0
         self._journal_ino = None
         self._torn = self._journal_stale = self._legacy = False
-        self._proven = None if stamp is None else stamp[1]
+        self._proven = None if tail is None else tail.proven
         self._unchecked = {}
         self._changed_since_main = False
+        self._tell(None, ())
         self._exact = False  # what orjson cannot write as it was read makes it fail (_dump)
 
     def _read_journal(self) -> bool:
@@ -656,7 +814,12 @@ class JournalStorage(Storage):
                 table.pop(doc_id, None)
             self._seen_ids(name, change["s"])
             self._unchecked.setdefault(name, set()).update(change["s"])
+            self._tell(name, [*change["s"], *change["d"]])
         self._changed_since_main = True
+
+    def _tell(self, table: str | None, ids: Iterable[str]) -> None:
+        for observer in self.observers:
+            observer(table, ids)
 
     # --- proof: the rules the documents passed ----------------------------
 
@@ -771,11 +934,10 @@ class JournalStorage(Storage):
         try:
             st = os.fstat(fd)
             start = max(0, st.st_size - TAIL_MAX)
-            found = _TAIL.search(os.pread(fd, TAIL_MAX, start))
+            found = _tail_of(os.pread(fd, TAIL_MAX, start), start, st.st_size)
             if (st.st_ino, st.st_mtime_ns, st.st_size) == self._main_sig and found is not None:
-                proven = None if found[2] is None else found[2].decode()
-                tail = _tail(uuid.uuid4().hex, None, int(found[1], 16), proven)
-                return fd, start + found.start(), tail
+                tail = _tail(uuid.uuid4().hex, None, found.crc, found.proven, found.parts)
+                return fd, found.head, tail
         except BaseException:
             os.close(fd)
             raise
@@ -960,11 +1122,16 @@ class JournalStorage(Storage):
             if sets or dels:
                 changes[table] = {"s": sets, "d": dels}
         if changes:
-            self._append(self._encode_change(changes))
+            record = self._encode_change(changes)
+            if not self.fold_writes:
+                self._append(record)
             for table, change in changes.items():
                 self._seen_ids(table, change["s"])
                 self._unchecked.setdefault(table, set()).update(change["s"])
+                self._tell(table, [*change["s"], *change["d"]])
             self._changed_since_main = True
+            if self.fold_writes:
+                self._compact_locked()  # the change, and everything else, in a new main file
         self._pending = {}
 
     def _encode_change(self, changes: dict[str, dict[str, Any]]) -> bytes:
@@ -1018,7 +1185,7 @@ class JournalStorage(Storage):
     def _compact_if_big(self) -> None:
         """Fold the journal in once it outgrows the main file; a failure keeps the journal."""
         main_size = self._main_sig[2] if self._main_sig else 0
-        if self._journal_pos <= max(main_size, COMPACT_MIN_BYTES):
+        if not self.auto_compact or self._journal_pos <= max(main_size, COMPACT_MIN_BYTES):
             return
         try:
             self._fold()
@@ -1032,6 +1199,7 @@ class JournalStorage(Storage):
         with self.transaction():
             self._tables = {k: dict(v) for k, v in data.items() if k != STORAGE_TABLE}
             self._proven, self._exact = None, True  # nothing known of what was given
+            self._tell(None, ())
             self._compact_locked()
 
     def compact(self) -> None:
@@ -1051,8 +1219,8 @@ class JournalStorage(Storage):
         """Write memory as the main file under a new generation; the journal is then stale."""
         generation = uuid.uuid4().hex
         previous = self._generation or (LEGACY if self._legacy else None)
-        atomic_write(self.path, _dump(self._tables, generation, previous, self._proof_now(),
-                                      self._exact))
+        atomic_write(self.path, write_parts(_dump_parts(
+            self._tables, generation, previous, self._proof_now(), self._exact)))
         # Not fsync'd: a journal that survives a crash here names ``previous``: it is ignored.
         with contextlib.suppress(OSError):
             os.unlink(self.journal_path)
@@ -1063,6 +1231,7 @@ class JournalStorage(Storage):
         self._torn = self._journal_stale = False
         self._pending = {}
         self._changed_since_main = False
+        self._tell(None, ())  # memory may have been changed in place before (a migration)
         self._sweep_temps()
 
     def close(self) -> None:

@@ -1,12 +1,11 @@
 """The planterm application shell: it owns the store, the panes draw it.
 
-The first frame holds only the header, a "loading…" line and the footer; the panes are
-mounted after it and the store is opened in a thread worker, so that the planner shows
-at once even on a large plan. Every write goes through the session's
-``History`` (so it can be undone) and is then announced to the panes with one
-``PlanChanged`` message; writes by other processes are picked up by a cheap poll. What
-the planner says goes to one line under the panes, each message replacing the last (over
-a dialog, one toast replaces the last), so that nothing piles up over the calendar.
+The first frame holds the panes, the calendar saying "loading…"; the store is opened in
+a thread worker meanwhile, and the week is drawn as soon as it is open. Every write goes
+through the session's ``History`` (so it can be undone) and is then announced to the panes
+with one ``PlanChanged`` message; writes by other processes are picked up by a cheap poll.
+What the planner says goes to one line under the panes, each message replacing the last
+(over a dialog, one toast replaces the last), so that nothing piles up over the calendar.
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Header, Static
+from textual.widgets import ContentSwitcher, Header
 from textual.worker import Worker, WorkerState
 
 from planterm.config import Settings, SettingsError, config_path
@@ -49,7 +48,7 @@ from planterm.tui.widgets.message_line import MessageLine
 from planterm.tui.widgets.pane import ComingSoon, NewPostPlace, Pane
 
 CSS_FILE = Path(__file__).with_name("planterm.tcss")
-"""Every style of the planner, read after the first frame (see ``_build``)."""
+"""Every style of the planner, parsed once with Textual's own at start."""
 
 POLL_SECONDS = 0.5
 """How often the store file is looked at (a stat) for other processes' writes."""
@@ -77,6 +76,7 @@ def _b(keys: str, action: str, description: str, id: str, tooltip: str,
 class PlantermApp(App[None]):
     """The planner, over one store."""
 
+    CSS_PATH = CSS_FILE
     COMMANDS = App.COMMANDS | {PaneCommands}
     # Textual types this as a plain attribute: a ClassVar annotation here fails mypy
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # noqa: RUF012
@@ -119,32 +119,25 @@ class PlantermApp(App[None]):
         self.sub_title = "loading…"
 
     def compose(self) -> ComposeResult:
-        # The first frame is as light as a minimal app; the panes come right after it.
+        # Everything in the first frame, styled once: the week replaces the calendar's
+        # "loading…" as soon as the store is open (a second frame of panes, mounted and
+        # styled after a first one, cost more than the whole store at 20,000 posts).
         yield Header()
-        yield Static("loading…", id="starting")
-        yield MessageLine(id="message")
-        yield KeyFooter(compact=True)
-
-    def on_mount(self) -> None:
-        """Apply the user's keys; once the first frame is out, add the panes, open the store."""
-        self.set_keymap(self.settings.keymap)
-        self.call_after_refresh(self._build)
-
-    async def _build(self) -> None:
-        # Parsing planterm.tcss is a fifth of a minimal first frame, and the first frame
-        # needs none of it: read it now, with the panes that use it.
-        self.stylesheet.read(CSS_FILE)
-        self.refresh_css(animate=False)
-        panes = ContentSwitcher(
+        yield ContentSwitcher(
             CalendarPane(self.settings, self.now, id="calendar"),
             MatrixPane(self.settings, self.now, id="matrix"),
             ComingSoon("Events", "Events with their coverage plans, and live mode.",
                        id="events"),
             initial="calendar", id="panes")
-        await self.query_one("#starting").remove()
-        await self.mount(panes, before=self.query_one(MessageLine))
+        yield MessageLine(id="message")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        """Apply the user's keys, give the calendar the keyboard; open the store once the
+        first frame is out."""
+        self.set_keymap(self.settings.keymap)
         self.query_one(CalendarPane).focus()
-        self.open_store()
+        self.call_after_refresh(self.open_store)  # the parse then has the processor alone
 
     @work(thread=True, exit_on_error=False, group="store")
     def open_store(self, create: bool = False) -> None:
@@ -157,7 +150,7 @@ class PlantermApp(App[None]):
             store = Store(self.store_path, keep_backups=self.settings.backups, create=create)
             if create:
                 store.compact()  # the user said yes: the new, empty store is on disk now
-            store.daily_backup()
+            backup = store.daily_backup_taker()  # of the store as it is now...
             others = self.marker.open()
         except StoreMissing:
             self.call_from_thread(self._ask_create)
@@ -166,7 +159,10 @@ class PlantermApp(App[None]):
             self.call_from_thread(self._refuse, e)
             return
         store.storage.lock_timeout = WRITE_LOCK_SECONDS
+        store.storage.auto_compact = False  # folded in on quit, never under a key press
         self.call_from_thread(self._opened, store, others)
+        if backup is not None:
+            backup()  # ...written once the week is on screen: a copy in the kernel
 
     def _ask_create(self) -> None:
         from planterm.tui.screens.confirm import ConfirmScreen

@@ -72,7 +72,7 @@ class PostListScreen(TriageKeys, Screen[None]):
         yield Static("No post here (any more) · Escape goes back", id="posts-none")
         yield Static(id="posts-problems")
         yield MessageLine(id="posts-message")
-        yield KeyFooter(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Read the posts; the list takes the keyboard."""

@@ -90,7 +90,7 @@ class StructureScreen(Screen[None]):
         yield OptionList(id="structure", compact=True)
         yield Static(id="structure-detail")
         yield MessageLine(id="structure-message")
-        yield KeyFooter(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """List them; the list takes the keyboard."""

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from planterm.agenda import Occurrence, post_line
 from planterm.dates import weekday_abbr
-from planterm.tui.widgets.cells import cell, scroll
+from planterm.tui.widgets.cells import Grid, cell, scroll
 from planterm.tui.widgets.marks import EVENT_MARK, TODAY_MARK
 from planterm.tui.widgets.period_view import PeriodView
 from planterm.tui.widgets.shown import Entry, Shown, hhmm
@@ -25,7 +25,7 @@ class AgendaView(PeriodView):
 
     PREFIX = "agenda"
 
-    def render(self) -> Text:
+    def render(self) -> Text | Grid:
         """Draw the list to the widget's size, scrolled to the selection."""
         shown = self.shown
         if shown is None:
@@ -43,7 +43,8 @@ class AgendaView(PeriodView):
                 if shown.is_selected(entry):
                     selected = (len(lines), len(lines) + 1)
                 lines.append(self._line(shown, entry, width))
-        return Text("\n").join(scroll(lines, selected, height, width, self.style_of("more")))
+        return Grid([[line] for line in scroll(lines, selected, height, width,
+                                                self.style_of("more"))])
 
     def _heading(self, shown: Shown, day: date | None, width: int) -> Text:
         if day is None:

@@ -87,6 +87,8 @@ class CalendarPane(TriageKeys, PeriodPane):
 
     @on(PlanChanged)
     def _plan_changed(self, message: PlanChanged) -> None:
+        if self.store is None:  # the first week is read by a scan; the index can wait
+            self.call_after_refresh(message.store.index_posts)
         self.store = message.store
         self.loaded = True
         focus = message.focus

@@ -6,15 +6,25 @@ where their stored text becomes screen text (a Rich ``Text``, never read as mark
 
 from __future__ import annotations
 
+import functools
+
 from rich.style import Style
 from rich.text import Text
+from textual._context import active_app
+from textual.content import Content, Span, _FormattedLine  # Textual is pinned exactly
+from textual.css.styles import RulesMap
+from textual.strip import Strip
+from textual.style import Style as VisualStyle
+from textual.visual import RenderOptions, Visual
 
 from planterm.text import inert
 
 
+@functools.lru_cache(maxsize=4096)
 def cell(text: str, width: int, style: Style | str = "") -> Text:
     """``text``, inert, on exactly ``width`` cells: cut with … when too long, padded when
-    short."""
+    short. Kept for the next redraw (a triage key draws the same week again): the Text
+    returned is shared, never to be changed."""
     line = Text(inert(text), no_wrap=True)
     if style:
         line.stylize(style)
@@ -52,18 +62,79 @@ def split_width(total: int, parts: int, gap: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(parts)]
 
 
-def join_columns(columns: list[list[Text]], widths: list[int], height: int, gap: int) -> Text:
-    """Columns of lines set side by side into ``height`` lines (short columns padded)."""
+class Grid(Visual):
+    """Rows of cells already cut to the view's width (``cell``), drawn as they are.
+
+    Returned as one Rich ``Text``, a week was joined, converted to Textual's ``Content``
+    and laid out again (split, wrap, measure, divide: 12-16 ms for 120x37 cells, most of a
+    key's redraw) into the very same lines. Here each row becomes the ``Content`` of that
+    line directly, drawn by Textual's own line formatter: the same segments, each with the
+    offset that mouse selection reads, as the ``Text`` gave. ``str()`` is the plain text,
+    as for a ``Text``.
+    """
+
+    def __init__(self, rows: list[list[Text]]) -> None:
+        self.rows = rows
+
+    def __str__(self) -> str:
+        return "\n".join("".join(part.plain for part in row) for row in self.rows)
+
+    def render_strips(self, width: int, height: int | None, style: VisualStyle,
+                      options: RenderOptions) -> list[Strip]:
+        """Each row as ``Content.render_strips`` draws the same line of a ``Text``."""
+        app = active_app.get()
+        get_style, theme = app.console.get_style, app.ansi_theme
+        styles: dict[Style | str, VisualStyle] = {}
+
+        def visual(rich: Style | str) -> VisualStyle:
+            """A span's style as ``Content.from_rich_text`` converts it."""
+            found = styles.get(rich)
+            if found is None:
+                parsed = get_style(rich) if isinstance(rich, str) else rich
+                found = styles[rich] = VisualStyle.from_rich_style(parsed, theme)
+            return found
+
+        align = options.rules.get("text_align", "left")
+        selection, selection_style = options.selection, options.selection_style
+        strips = []
+        for y, row in enumerate(self.rows[:height]):
+            spans: list[Span] = []  # as Text.join places them
+            at = 0
+            for part in row:
+                end = at + len(part.plain)
+                if part.style:
+                    spans.append(Span(at, end, visual(part.style)))
+                spans += [Span(at + s.start, at + s.end, visual(s.style)) for s in part.spans]
+                at = end
+            line = Content("".join(part.plain for part in row), spans)
+            if selection is not None and selection_style is not None:
+                chosen = selection.get_span(y)
+                if chosen is not None:
+                    start, stop = chosen
+                    line = line.stylize(selection_style, start, len(line) if stop == -1 else stop)
+            strips.append(Strip(*_FormattedLine(options.get_style, line, width, y=y,
+                                                align=align).to_strip(style)))
+        return strips
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return max((sum(part.cell_len for part in row) for row in self.rows), default=0)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return len(self.rows)
+
+
+def join_columns(columns: list[list[Text]], widths: list[int], height: int, gap: int) -> Grid:
+    """Columns of lines set side by side into ``height`` rows (short columns padded)."""
     spacer = Text(" " * gap)
-    lines: list[Text] = []
+    rows: list[list[Text]] = []
     for row in range(height):
         parts: list[Text] = []
         for i, (column, width) in enumerate(zip(columns, widths, strict=True)):
             if i:
                 parts.append(spacer)
             parts.append(column[row] if row < len(column) else Text(" " * width))
-        lines.append(Text("").join(parts))
-    return Text("\n").join(lines)
+        rows.append(parts)
+    return Grid(rows)
 
 
 def scroll(lines: list[Text], selected: tuple[int, int] | None, height: int,

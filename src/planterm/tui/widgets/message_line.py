@@ -56,7 +56,7 @@ class MessageLine(Widget):
         width = self.content_size.width
         status = self.status
         room = max(width - len(status) - 2, 0) if status else width
-        line = cell(self.message, room)
+        line = cell(self.message, room).copy()  # cell's Texts are shared: append to a copy
         if status:
             line.append(" " * (width - room - len(status)) + status, style="dim")
         return line

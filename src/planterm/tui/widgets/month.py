@@ -9,7 +9,7 @@ from rich.text import Text
 from planterm.agenda import Occurrence
 from planterm.dates import weekday_abbr
 from planterm.readiness import WARN_MARK
-from planterm.tui.widgets.cells import cell, join_columns, split_width
+from planterm.tui.widgets.cells import Grid, cell, join_columns, split_width
 from planterm.tui.widgets.marks import EVENT_MARK, TODAY_MARK
 from planterm.tui.widgets.period_view import PeriodView
 from planterm.tui.widgets.shown import Entry, Shown
@@ -29,7 +29,7 @@ class MonthView(PeriodView):
 
     PREFIX = "month"
 
-    def render(self) -> Text:
+    def render(self) -> Text | Grid:
         """Draw the month to the widget's size."""
         shown = self.shown
         if shown is None:

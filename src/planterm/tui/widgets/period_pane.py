@@ -60,7 +60,7 @@ class PeriodPane(Pane):
     loaded: reactive[bool] = reactive(False, bindings=True)
 
     def __init__(self, settings: Settings, now: Callable[[], datetime], *, id: str) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, classes="-loading")  # as watch_loaded sets it, without a restyle
         self.settings = settings
         self.now = now
         self.store: Store | None = None
@@ -96,6 +96,10 @@ class PeriodPane(Pane):
         now if the pane is shown, else when it is."""
         self._period_shown = (label, status)
         if self.display:
+            # straight into the header, in the same frame as the grid (the message alone
+            # reached the app after the grid was drawn: a second frame, 20-30 ms later); it
+            # then changes nothing on screen unless the status did
+            self.app.sub_title = label
             self.post_message(PeriodShown(label, status))
 
     def on_show(self) -> None:

@@ -11,6 +11,7 @@ from planterm.dates import weekday_abbr
 from planterm.model import Post
 from planterm.readiness import WARN_MARK
 from planterm.tui.widgets.cells import (
+    Grid,
     cell,
     fit_words,
     join_columns,
@@ -55,7 +56,7 @@ class WeekView(PeriodView):
 
     PREFIX = "week"
 
-    def render(self) -> Text:
+    def render(self) -> Text | Grid:
         """Draw the week to the widget's size."""
         shown = self.shown
         if shown is None:
