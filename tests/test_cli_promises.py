@@ -193,3 +193,14 @@ def test_unknown_keymap_id_is_refused_naming_the_file_and_the_ids(
     assert "keymap.quit is not a binding id" in err and str(config) in err
     assert "app.quit" in err and "post.next_status" in err
     assert not (tmp_path / "plan.json").exists()
+
+
+def test_a_keymap_id_from_before_the_shared_post_keys_names_its_new_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = Path(os.environ["PLANTERM_CONFIG"])
+    config.write_text('[keymap]\n"calendar.next_status" = "x"\n')
+    assert run(["--store", str(tmp_path / "plan.json")]) == 2
+    err = capsys.readouterr().err
+    assert "keymap.calendar.next_status is not a binding id" in err
+    assert err.rstrip().endswith("it is now post.next_status")

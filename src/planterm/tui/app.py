@@ -541,8 +541,12 @@ def check_keymap(settings: Settings) -> None:
     known = binding_ids()
     for name in settings.keymap:
         if name not in known:
+            # the keys on a post were calendar.* before the matrix's cells shared them
+            moved = f"post.{name.removeprefix('calendar.')}"
+            hint = f"; it is now {moved}" if name.startswith("calendar.") and \
+                moved in known else f"; known: {', '.join(known)}"
             raise SettingsError(f"settings: keymap.{name} is not a binding id (in "
-                                f"{config_path()}); known: {', '.join(known)}")
+                                f"{config_path()}){hint}")
 
 
 def make_app(store_path: Path, settings: Settings, *,
