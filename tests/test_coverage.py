@@ -4,14 +4,22 @@ the core that ``planterm coverage``, ``planterm events`` and the events pane sha
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from planterm.config import Settings
-from planterm.coverage import create, parse_slot_id, plan, slot_time, state, tie
+from planterm.coverage import (
+    create,
+    occurrence_starts,
+    parse_slot_id,
+    plan,
+    slot_time,
+    state,
+    tie,
+)
 from planterm.events import (
     EventChange,
     apply,
@@ -138,7 +146,6 @@ def test_offsets_keep_the_local_wall_clock_across_both_dst_changes(
 
 def test_a_time_the_clocks_skip_moves_forward_by_the_gap(template: Template) -> None:
     slot = replace(template.slots[0], day=0)  # 10:00 -> 02:30 on the night of the change
-    from datetime import time
     at_gap = replace(slot, at=time(2, 30))
     start = paris(2026, 3, 29, 18, 0)
     assert local(slot_time(at_gap, start, start, SETTINGS)) == "2026-03-29 03:30 CEST"
@@ -240,7 +247,6 @@ def test_a_repeating_event_gets_coverage_per_occurrence_without_its_exceptions(
     create(store, event, one)
     starts = [paris(2026, 10, 13, 18, 30), paris(2026, 10, 27, 18, 30),
               paris(2026, 11, 3, 18, 30)]
-    from planterm.coverage import occurrence_starts
     assert occurrence_starts(event, paris(2026, 10, 1), paris(2026, 12, 1), SETTINGS) == starts
     planned = plan(event, starts, template, event_posts(store, event), now, SETTINGS)
     made = create(store, event, planned)

@@ -89,9 +89,9 @@ def listing(store: Store, settings: Settings, templates: Templates, now: datetim
     """The occurrences of every event (or of ``events``), each with its coverage.
 
     Upcoming (the default): those not over before today's local midnight, soonest first,
-    up to a year ahead. ``past``: those over before it, latest first. With ``start`` or
-    ``end``: the occurrences starting in [start, end) (the other bound as above), whether
-    over or not.
+    up to a year ahead (or the first year of an event that starts later). ``past``: those
+    over before it, latest first. With ``start`` or ``end``: the occurrences starting in
+    [start, end) (the other bound as above), whether over or not.
     """
     midnight = today_start(now, settings)
     bounded = start is not None or end is not None
@@ -107,8 +107,10 @@ def listing(store: Store, settings: Settings, templates: Templates, now: datetim
         length = occurrence_end(event, event.start) - event.start
         tied = tie(event, by_event[event.id], settings)
         # an occurrence that started before ``lo`` and is still on counts as upcoming
+        # upcoming without an end: a repeating event far ahead still shows its first year
+        last = hi if bounded or past else max(hi, event.start + AHEAD)
         for begin in occurrence_starts(event, lo - (timedelta() if bounded else length),
-                                       hi, settings):
+                                       last, settings):
             finish = occurrence_end(event, begin)
             if not bounded and (finish >= midnight) == past:
                 continue
