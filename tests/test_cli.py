@@ -236,7 +236,8 @@ def test_console_script_installed() -> None:
 
 def test_core_does_not_import_textual() -> None:
     code = ("import sys, planterm.cli, planterm.store, planterm.agenda, planterm.edits, "
-            "planterm.demo; bad = [m for m in sys.modules if m.split('.')[0] in "
+            "planterm.demo, planterm.coverage, planterm.events, planterm.templates; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in "
             "('textual', 'rich')]; print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=False)

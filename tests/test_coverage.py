@@ -551,3 +551,34 @@ def test_cancelling_an_event_cancels_its_unpublished_posts(
     assert not (store.get_event(event.id or 0) or event).cancelled
     assert sorted(p.status.value for p in event_posts(store, event)) == [
         "draft", "draft", "draft", "published"]
+
+
+def test_a_store_of_version_2_opens_its_old_coverage_offsets_dropped(tmp_path: Path) -> None:
+    """Posts without a slot and events with the offsets templates replaced still open;
+    the migration keeps a backup, and plain TinyDB reads the result."""
+    import json
+
+    from tinydb import TinyDB
+
+    path = tmp_path / "plan.json"
+    event = {"uid": "e", "title": "Vernissage", "start": "2026-12-03T17:30:00Z",
+             "coverage": ["D-7", "live"]}
+    post = {"uid": "p", "title": "Teaser", "event": 1, "created": "2026-11-01T10:00:00Z",
+            "updated": "2026-11-01T10:00:00Z"}
+    path.write_text(json.dumps({
+        "meta": {"1": {"app": "planterm", "schema": 2,
+                       "next_ids": {"posts": 2, "events": 2}}},
+        "events": {"1": event}, "posts": {"1": post}}))
+    old = Store(path, readonly=True).get_post(1)
+    assert old is not None and old.slot == ""
+    assert json.loads(path.read_text())["events"]["1"]["coverage"] == ["D-7", "live"]
+    store = Store(path)
+    assert store.report.migrated_from == 2 and store.report.backup is not None
+    assert "coverage" in json.loads(store.report.backup.read_text())["events"]["1"]
+    store.close()
+    db = TinyDB(path, access_mode="r")
+    try:
+        assert "coverage" not in db.table("events").get(doc_id=1)  # type: ignore[operator]
+        assert db.table("meta").get(doc_id=1)["schema"] == 3  # type: ignore[index]
+    finally:
+        db.close()
