@@ -153,8 +153,8 @@ def test_event_show(store_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 
 @pytest.mark.parametrize(("argv", "said"), [
-    (["event", "show", "conférence"], "'conférence' matches 2 events: 2 Conférence : la "
-                                      "parure; 3 Conférence : le climat; give the id"),
+    (["event", "show", "conférence"], "event: 'conférence' matches 2 events (2 Conférence : "
+                                      "la parure; 3 Conférence : le climat); give the id"),
     (["coverage", "conference"], "'conference' matches 2 events"),
     (["event", "set", "conf", "place=Hall"], "'conf' matches 2 events"),
     (["event", "cancel", "conf", "--yes"], "'conf' matches 2 events"),

@@ -561,15 +561,12 @@ def cmd_event(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def the_event(ctx: Context, ref: str) -> Event:
-    """The event ``ref`` names (an id or words of its title), or ``InputError`` listing
-    the candidates when it names several."""
-    if not ref.strip():
+    """The event ``ref`` names (an id or words of its title); ``ModelError`` (exit 2) when
+    it names none, or several (listing them, as quick add does)."""
+    found = resolve_event(ctx.store, ref)
+    if found is None:
         raise InputError("E: give an event id or words of its title")
-    found = find_events(ctx.store, ref)
-    if len(found) > 1:
-        names = "; ".join(f"{e.id} {e.title}" for e in map(ctx.store.get_event, found) if e)
-        raise InputError(f"{ref!r} matches {len(found)} events: {names}; give the id")
-    event = ctx.store.get_event(found[0])
+    event = ctx.store.get_event(found)
     assert event is not None  # just found in the same store
     return event
 
