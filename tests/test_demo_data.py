@@ -224,3 +224,38 @@ def test_without_a_moment_the_demo_is_as_made(tmp_path: Path,
         Post.from_doc(d).to_doc() for d in sorted(
             demo["posts"].values(), key=lambda d: (d["scheduled"] is None, d["scheduled"] or
                                                    d["created"]))]
+
+
+@pytest.mark.parametrize("today", [date(2026, 11, 25), date(2027, 1, 13)])
+def test_the_demo_shows_events_with_partial_and_missing_coverage(tmp_path: Path,
+                                                                 today: date) -> None:
+    from planterm.config import Settings
+    from planterm.coverage import parse_slot_id
+    from planterm.events import listing
+    from planterm.templates import load_templates
+
+    now = datetime.combine(today, time(10), PARIS)
+    store = Store(write_demo(tmp_path / "demo.json", now.date(), PARIS, now), readonly=True)
+    templates = load_templates(user=tmp_path / "none.toml")
+    for post in store.posts():
+        if post.slot:  # each names a slot of its event's template, on its occurrence's date
+            key, day = parse_slot_id(post.slot) or ("", None)
+            event = store.get_event(post.event or 0)
+            assert event is not None and day is not None, post.id
+            template = templates.for_event(event.template, event.kind)
+            assert key.split("/")[0] == template.key, post.id
+            assert key.split("/")[1] in {s.key for s in template.slots}, post.id
+    upcoming = listing(store, Settings(), templates, now)
+    marks = [(item.state.filled, item.state.slots) for item in upcoming]
+    assert any(0 < filled < slots for filled, slots in marks)  # partly covered
+    assert any(filled == 0 for filled, _ in marks)  # not covered at all
+    # a weekly event's posts cover their own occurrence (the demo moved to another week or
+    # not): each goes out within days of it. (A monthly "first Thursday" moved by whole
+    # weeks is a first Thursday no more: its posts move with the weeks, its rule does not.)
+    repeating = [item for item in upcoming
+                 if "WEEKLY" in item.occurrence.event.rrule and item.posts]
+    assert repeating
+    for item in repeating:
+        for post in item.posts:
+            assert post.scheduled is not None
+            assert abs(post.scheduled - item.occurrence.start) < timedelta(days=8), post.slot

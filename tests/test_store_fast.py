@@ -12,7 +12,7 @@ import pytest
 from tinydb import TinyDB
 
 from planterm import backups
-from planterm.model import Post, Status
+from planterm.model import POST_FIELDS, Post, Status
 from planterm.storage import STORAGE_TABLE, JournalStorage, StoreError
 from planterm.store import BadDocuments, Store
 
@@ -314,3 +314,9 @@ def test_a_main_file_in_parts_changed_by_hand_is_read_and_checked_whole(tmp_path
     path.write_bytes(raw.replace(b'"status":"draft"', b'"status":"drafty"', 1))
     with pytest.raises(BadDocuments, match="field status: 'drafty' is not a status"):
         Store(path)
+
+
+def test_the_fields_vouched_for_are_those_a_post_writes() -> None:
+    """A field added to ``Post.to_doc`` and not to ``POST_FIELDS`` would make every file
+    unproven: checked whole on each open, silently slow."""
+    assert tuple(Post(title="x").to_doc()) == POST_FIELDS

@@ -18,7 +18,9 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
+from planterm.coverage import slot_id
 from planterm.model import Account, Category, Event, EventKind, Post, Status, iso
+from planterm.store import SCHEMA
 
 SEED = 1938
 ANCHOR = date(2026, 11, 23)
@@ -146,7 +148,14 @@ EVENTS = [  # week, weekday, local start, minutes, kind, title, place, hashtag, 
      "#8Mars", "prehistoire", ""),
     (16, 3, "18:30", 90, K.TALK, "Conférence de clôture : l'humain et le vivant", AUDI,
      "#RencontresDuMusée", "evolution", ""),
+    (17, 3, "18:30", 90, K.TALK, "Rencontre : qui a peint les grottes ?", AUDI,
+     "#RencontresDuMusée", "prehistoire", ""),
+    (18, 2, "14:30", 120, K.WORKSHOP, "Atelier de printemps : fossiles en famille", ATELIER,
+     "#PrintempsAuMusée", "jeune-public", ""),
 ]
+UNCOVERED = 2
+"""The last events, planned after the rest: no coverage yet, so that the events pane shows
+events that lack it (numbered last, drawn nothing: the rest of the plan stays what it was)."""
 EXDATE = (4, 5, "11:00")  # no Saturday tour on 26 December
 WHAT = {K.OPENING: "le vernissage", K.MEDIATION: "la soirée", K.TALK: "la rencontre",
         K.WORKSHOP: "l'atelier", K.TOUR: "la visite", K.FESTIVAL: "l'événement"}
@@ -156,6 +165,10 @@ KIND_OBJ = {K.OPENING: ["visites", "notoriete"], K.MEDIATION: ["communaute", "vi
 KIND_CH = {K.OPENING: ["instagram", "facebook", "x", "mastodon", "bluesky", "threads", "linkedin"],
            K.WORKSHOP: ["instagram", "facebook"], K.TOUR: ["instagram", "facebook", "x"]}
 KIND_COVER = {K.WORKSHOP: ["D-7", "D-1"], K.TOUR: ["D-1"]}
+"""The coverage each kind got, a part of its bundled template's (data/coverage.toml): the
+demo's events show partial coverage, the rest to be generated."""
+SLOTS = {-7: "teaser", -1: "reminder", 1: "recap"}
+"""The template slot of each offset in days: the demo's posts remember theirs."""
 KIND_NOTES = {K.OPENING: "Sur invitation, puis ouvert au public à 20h. Photographe : Léa.",
               K.TALK: "Jauge 180 places, réservation conseillée. Captation pour YouTube.",
               K.WORKSHOP: "Dès 6 ans, 15 enfants maximum, sur réservation."}
@@ -517,7 +530,8 @@ def cover(ev_id: int, ev: Event, theme: str, start: datetime, end: datetime) -> 
     common = {"event": ev_id, "themes": [theme], "hashtags": [ev.hashtag]}
     day, last = ((t.astimezone(PARIS).date() - ANCHOR).days for t in (start, end))
     out = []
-    for offset in ev.coverage:
+    day_of = start.astimezone(PARIS).date()
+    for offset in KIND_COVER.get(ev.kind, ["D-7", "D-1", "live", "D+1"]):
         if offset == "live":
             if end < NOW:
                 n = 6 if ev.kind is K.OPENING else rng.randint(2, 3)
@@ -541,7 +555,7 @@ def cover(ev_id: int, ev: Event, theme: str, start: datetime, end: datetime) -> 
         out.append(post(f"{label} – {ev.title}", body, t,
                         channels=pick(dict.fromkeys(ev.channels, 1), rng.randint(2, 4)),
                         objectives=rng.sample(KIND_OBJ[ev.kind], 1), media=rng.choice(MEDIA),
-                        **common))
+                        slot=slot_id(ev.kind.value, SLOTS[shift], day_of), **common))
     return out
 
 
@@ -554,7 +568,7 @@ def build_events() -> tuple[list[Event], list[str]]:
         events.append(Event(title=title, start=start, end=start + timedelta(minutes=minutes),
                             kind=kind, place=place, hashtag=tag, rrule=rule, exdates=exdates,
                             channels=KIND_CH.get(kind, NETWORKS[:5]),
-                            coverage=KIND_COVER.get(kind, ["D-7", "D-1", "live", "D+1"]),
+                            objectives=KIND_OBJ[kind], themes=[theme],
                             notes=KIND_NOTES.get(kind, "")))
         themes.append(theme)
     return events, themes
@@ -603,7 +617,8 @@ def build() -> dict[str, dict[str, dict[str, object]]]:
     assert ANCHOR.weekday() == 0, "the anchor must be a Monday"
     events, ev_themes = build_events()
     posts: list[Post] = []
-    for ev_id, (ev, theme) in enumerate(zip(events, ev_themes, strict=True), 1):
+    covered = events[:-UNCOVERED]
+    for ev_id, (ev, theme) in enumerate(zip(covered, ev_themes, strict=False), 1):
         if not ev.rrule:
             posts += cover(ev_id, ev, theme, ev.start, ev.end or ev.start)
             continue
@@ -645,7 +660,7 @@ def build() -> dict[str, dict[str, dict[str, object]]]:
         return {str(i): doc for i, doc in enumerate(docs, 1)}
 
     uids = random.Random(f"{SEED} uids")  # its own draws: the plan stays what it was
-    for item in (*events, *posts):
+    for item in (*covered, *posts, *events[-UNCOVERED:]):
         item.uid = str(uuid.UUID(int=uids.getrandbits(128), version=4))
     marks = {"posts": len(posts) + 1, "events": len(events) + 1}
 
@@ -653,7 +668,7 @@ def build() -> dict[str, dict[str, dict[str, object]]]:
         return table([Category(r[0], r[1], r[2], r[3], r[4], r[5] if per_month else None)
                       .to_doc() for r in rows])
 
-    return {"meta": table([{"app": "planterm", "schema": 2, "next_ids": marks,
+    return {"meta": table([{"app": "planterm", "schema": SCHEMA, "next_ids": marks,
                             "demo_anchor": ANCHOR.isoformat()}]),
             "objectives": cats(OBJECTIVES, True), "themes": cats(THEMES, False),
             "accounts": table([Account(n, h).to_doc() for n, h in ACCOUNTS.items()]),

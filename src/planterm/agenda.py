@@ -10,6 +10,7 @@ agenda says why on the line below; a time outside the current year shows its yea
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -62,8 +63,13 @@ def local_text(when: datetime, settings: Settings) -> str:
 
 def channel_abbrs(post: Post) -> str:
     """``IG FB``: the post's channels, short."""
+    return abbrs(post.channels)
+
+
+def abbrs(names: Iterable[str]) -> str:
+    """``IG FB``: network keys, short (an unknown one as it is)."""
     known = channels.networks()
-    return " ".join(known[c].abbr if c in known else c for c in post.channels)
+    return " ".join(known[c].abbr if c in known else c for c in names)
 
 
 def post_line(post: Post, settings: Settings, *, with_day: bool = True,

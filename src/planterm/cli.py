@@ -21,19 +21,19 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from planterm import agenda, backups, channels, matrix_text, storage
 from planterm.config import Settings, SettingsError, load_settings, resolve_store
+from planterm.coverage import create, occurrence_starts, plan
 from planterm.dates import (
     DateParseError,
     parse_when,
     period_bounds,
     repeated_time_note,
-    validate_rrule,
 )
 from planterm.demo import write_demo
 from planterm.edits import (
@@ -48,6 +48,20 @@ from planterm.edits import (
     resolve_event,
     set_category_field,
     set_field,
+)
+from planterm.events import (
+    EVENT_FIELDS,
+    Listed,
+    cancel_event,
+    check_event,
+    date_shift,
+    edit_event,
+    listing,
+    period,
+    posts_to_move,
+    set_event_field,
+    template_of,
+    today_start,
 )
 from planterm.filters import parse_filter
 from planterm.matrix import PERIODS, STATUS_GROUPS, Selection, count_store, span_of
@@ -66,6 +80,7 @@ from planterm.model import (
 from planterm.readiness import WARN_MARK, outgoing_text, problems
 from planterm.storage import StoreError, repair
 from planterm.store import CategoryInUse, CategoryTable, PostQuery, Store
+from planterm.templates import Template, Templates, load_templates
 from planterm.text import inert
 
 LOCK_TIMEOUT = 5.0
@@ -114,19 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--status", default="idea", metavar="S")
     add.add_argument("--body", default="", metavar="TEXT")
 
-    event = sub.add_parser("event", parents=[common], help="manage events")
-    esub = event.add_subparsers(dest="event_command", metavar="COMMAND", required=True,
-                                parser_class=_Parser)
-    eadd = esub.add_parser("add", parents=[common], help="add an event")
-    eadd.add_argument("title")
-    eadd.add_argument("--on", required=True, metavar="DATE", help="start")
-    eadd.add_argument("--end", metavar="DATE")
-    eadd.add_argument("--place", default="")
-    eadd.add_argument("--kind", default=EventKind.TALK.value, choices=[k.value for k in EventKind],
-                      help=f"what kind of event (default: {EventKind.TALK.value})")
-    eadd.add_argument("--hashtag", default="")
-    eadd.add_argument("--rrule", default="", metavar="RULE",
-                      help="RFC 5545 recurrence, e.g. FREQ=WEEKLY;BYDAY=SA;COUNT=10")
+    _add_event_parsers(sub, common)
 
     week = sub.add_parser("week", parents=[common], help="print the agenda of a week")
     week.add_argument("date", nargs="?", help="a day in the week (default: today)")
@@ -176,6 +179,81 @@ def build_parser() -> argparse.ArgumentParser:
                        help="salvage a damaged journal: keep a copy, save every intact record, "
                             "say what could not be saved")
     return parser
+
+
+def _add_event_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``planterm events``, ``planterm event ...`` and ``planterm coverage``."""
+    events = sub.add_parser(
+        "events", parents=[common], help="list events with their coverage",
+        description="List the occurrences of events (a repeating event once per occurrence) "
+                    "with their coverage: upcoming ones by default (an event of today until "
+                    "the day is over), past ones with --past, or those starting between "
+                    "--from and --to.")
+    events.add_argument("--past", action="store_true", help="past events, latest first")
+    events.add_argument("--from", dest="start", metavar="DATE")
+    events.add_argument("--to", dest="end", metavar="DATE")
+    events.add_argument("--json", action="store_true", help="print a JSON array")
+
+    event = sub.add_parser("event", parents=[common], help="manage events")
+    esub = event.add_subparsers(dest="event_command", metavar="COMMAND", required=True,
+                                parser_class=_Parser)
+    eadd = esub.add_parser("add", parents=[common], help="add an event")
+    eadd.add_argument("title")
+    eadd.add_argument("--on", required=True, metavar="DATE", help="start")
+    eadd.add_argument("--end", metavar="DATE")
+    eadd.add_argument("--place", default="")
+    eadd.add_argument("--kind", default=EventKind.TALK.value, metavar="KIND",
+                      help=f"{', '.join(EventKind)} (default: {EventKind.TALK.value}); it "
+                           "chooses the coverage template")
+    eadd.add_argument("--hashtag", default="")
+    eadd.add_argument("--rrule", default="", metavar="RULE",
+                      help="RFC 5545 recurrence, e.g. FREQ=WEEKLY;BYDAY=SA;COUNT=10")
+    eadd.add_argument("--channel", action="append", default=[], metavar="C",
+                      help="a channel of its coverage posts; repeatable")
+    eadd.add_argument("--objective", action="append", default=[], metavar="O",
+                      help="an objective its coverage posts serve; repeatable")
+    eadd.add_argument("--theme", action="append", default=[], metavar="T",
+                      help="a theme of its coverage posts; repeatable")
+    eadd.add_argument("--template", default="", metavar="NAME",
+                      help="its coverage template (default: the one for its kind)")
+    eshow = esub.add_parser("show", parents=[common], help="print an event, its coverage "
+                                                           "and its posts")
+    eshow.add_argument("ref", metavar="E", help="an event id or words of its title")
+    eshow.add_argument("--json", action="store_true", help="print a JSON object")
+    eset = esub.add_parser(
+        "set", parents=[common], help="change fields of an event",
+        description=f"Change fields of an event: {', '.join(EVENT_FIELDS)}. When its date "
+                    "changes and posts of it are not yet published, say what they do: "
+                    "--move-posts moves them by the same amount (same local time), "
+                    "--keep-posts leaves them; without either nothing is written.")
+    eset.add_argument("ref", metavar="E", help="an event id or words of its title")
+    eset.add_argument("assignments", nargs="+", metavar="field=value")
+    follow = eset.add_mutually_exclusive_group()
+    follow.add_argument("--move-posts", action="store_true",
+                        help="a change of date moves its unpublished posts too")
+    follow.add_argument("--keep-posts", action="store_true",
+                        help="a change of date leaves its posts where they are")
+    ecancel = esub.add_parser(
+        "cancel", parents=[common], help="call an event off (asks first)",
+        description="Mark an event cancelled, and cancel its posts not yet published. Asks "
+                    "first on a terminal; --yes cancels without asking.")
+    ecancel.add_argument("ref", metavar="E", help="an event id or words of its title")
+    ecancel.add_argument("--yes", action="store_true", help="cancel without asking")
+
+    cov = sub.add_parser(
+        "coverage", parents=[common], help="make an event's coverage posts from its template",
+        description="Make the draft posts of an event's coverage template, tagged with the "
+                    "event. Run again, it makes only what is missing; a slot already past is "
+                    "skipped. A repeating event gets the coverage of its next occurrence, or "
+                    "of each occurrence between --from and --to.")
+    cov.add_argument("ref", metavar="E", help="an event id or words of its title")
+    cov.add_argument("--template", metavar="NAME", help="another template than the event's")
+    cov.add_argument("--dry-run", action="store_true", help="show what would be made, "
+                                                            "write nothing")
+    cov.add_argument("--from", dest="start", metavar="DATE",
+                     help="first day of the period (repeating events; default today)")
+    cov.add_argument("--to", dest="end", metavar="DATE",
+                     help="end of the period (default: 4 weeks after --from)")
 
 
 def _add_filters(parser: argparse.ArgumentParser) -> None:
@@ -250,7 +328,7 @@ def _add_matrix_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     mx.add_argument("--json", action="store_true", help="print the matrix as JSON")
 
 
-READ_ONLY = frozenset({"week", "list", "check", "show", "matrix"})
+READ_ONLY = frozenset({"week", "list", "check", "show", "matrix", "events"})
 """Commands that never write: no store is created, migrated, compacted or backed up."""
 
 
@@ -331,6 +409,10 @@ def writes(args: argparse.Namespace) -> bool:
         return bool(args.compact or args.repair)
     if args.command in STRUCTURE:
         return bool(args.structure_command != "list")
+    if args.command == "event":
+        return bool(args.event_command != "show")
+    if args.command == "coverage":
+        return not args.dry_run
     return args.command not in READ_ONLY
 
 
@@ -505,27 +587,321 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_event(ctx: Context, args: argparse.Namespace) -> int:
-    """planterm event add."""
-    start = ctx.when(args.on, "--on")
-    end = ctx.when(args.end, "--end") if args.end else None
-    if end is not None and end <= start:
-        raise InputError("--end: must be after --on")
-    if args.rrule:
-        try:
-            validate_rrule(args.rrule)
-        except DateParseError as e:
-            raise InputError(f"--rrule: {e}") from None
-    if not args.title.strip():
-        raise InputError("title: must not be empty")
-    hashtag = args.hashtag.strip()
-    event = ctx.store.add_event(Event(
-        title=args.title.strip(), start=start, end=end, kind=EventKind(args.kind),
-        place=args.place, hashtag=("#" + hashtag.lstrip("#")) if hashtag else "",
-        rrule=args.rrule.strip().upper(),
-    ))
-    say(f"added event {event.id}: {inert(event.title)} ({agenda.local_text(start, ctx.settings)})")
-    ctx.note_time(start, "--on")
+    """planterm event add / show / set / cancel."""
+    if args.event_command == "add":
+        return event_add(ctx, args)
+    event = the_event(ctx, args.ref)
+    if args.event_command == "show":
+        return event_show(ctx, args, event)
+    if args.event_command == "set":
+        return event_set(ctx, args, event)
+    return event_cancel(ctx, args, event)
+
+
+def the_event(ctx: Context, ref: str) -> Event:
+    """The event ``ref`` names (an id or words of its title); ``ModelError`` (exit 2) when
+    it names none, or several (listing them, as quick add does)."""
+    found = resolve_event(ctx.store, ref)
+    if found is None:
+        raise InputError("E: give an event id or words of its title")
+    event = ctx.store.get_event(found)
+    assert event is not None  # just found in the same store
+    return event
+
+
+def templates(ctx: Context) -> Templates:
+    """The coverage templates; a user's template left out is said on stderr."""
+    loaded = load_templates()
+    for warning in loaded.warnings:
+        say(f"planterm: warning: {warning}", err=True)
+    return loaded
+
+
+def event_add(ctx: Context, args: argparse.Namespace) -> int:
+    """planterm event add TITLE --on DATE [...]: each option set as ``event set`` would,
+    so both say the same of a bad value (naming the option)."""
+    options = [("end", args.end), ("place", args.place),
+               ("kind", args.kind), ("hashtag", args.hashtag), ("rrule", args.rrule),
+               ("channels", ",".join(args.channel)), ("objectives", ",".join(args.objective)),
+               ("themes", ",".join(args.theme)), ("template", args.template)]
+    event = Event(title=args.title.strip() or " ", start=ctx.when(args.on, "--on"))
+    loaded = templates(ctx) if args.template else load_templates()
+    try:
+        for name, value in options:
+            if value:
+                event = set_event_field(ctx.store, event, name, value, now=ctx.now,
+                                        tz=ctx.settings.tz, templates=loaded)
+        event = replace(event, title=args.title.strip())
+        check_event(event, ctx.settings)
+    except ModelError as e:
+        option = e.field if e.field == "title" else f"--{_OPTIONS.get(e.field, e.field)}"
+        raise InputError(f"{option}: {e.problem}") from None
+    event = ctx.store.add_event(event)
+    say(f"added event {event.id}: {inert(event.title)} "
+        f"({agenda.local_text(event.start, ctx.settings)})")
+    ctx.note_time(event.start, "--on")
     return 0
+
+
+_OPTIONS = {"channels": "channel", "objectives": "objective", "themes": "theme"}
+"""The ``event add`` option of each event field whose name differs."""
+
+
+def event_show(ctx: Context, args: argparse.Namespace, event: Event) -> int:
+    """planterm event show E [--json]: reads only."""
+    loaded = templates(ctx)
+    listed = event_occurrences(ctx, event, loaded)
+    if args.json:
+        print_json({**event_json(event, ctx.settings),
+                    "occurrences": [listed_json(item, ctx.settings) for item in listed],
+                    "posts": [post_json(p, ctx.settings) for p in ctx.store.posts(
+                        PostQuery(events=frozenset({cast(int, event.id)})))]})
+        return 0
+    say(event_text(ctx, event, template_of(event, loaded)))
+    for item in listed:
+        say("")
+        say(listed_text(item, ctx.settings))
+        for post in item.posts:
+            slot = f"  [{post.slot.partition('@')[0]}]" if post.slot else ""
+            say(f"    #{post.id:<5} {agenda.post_line(post, ctx.settings)}{slot}")
+    return 0
+
+
+SHOWN_OCCURRENCES = 5
+"""How many upcoming occurrences ``event show`` lists for a repeating event."""
+
+
+def event_occurrences(ctx: Context, event: Event, loaded: Templates) -> list[Listed]:
+    """What ``event show`` lists: a single event's one occurrence; a repeating event's
+    next few (or its last, when none is ahead)."""
+    if not event.rrule:
+        return listing(ctx.store, ctx.settings, loaded, ctx.now, events=[event],
+                       start=event.start, end=event.start + timedelta(seconds=1))
+    ahead = listing(ctx.store, ctx.settings, loaded, ctx.now, events=[event])
+    return ahead[:SHOWN_OCCURRENCES] or listing(ctx.store, ctx.settings, loaded, ctx.now,
+                                                events=[event], past=True)[:1]
+
+
+def event_text(ctx: Context, event: Event, template: Template | None) -> str:
+    """An event in full, a field a line (made inert by ``say``)."""
+    settings = ctx.settings
+    end = f" – {agenda.local_text(event.end, settings)}" if event.end else ""
+    used = (f"{template.key} ({template.name}, {plural(len(template.slots), 'post')}: "
+            f"{', '.join(s.key for s in template.slots)})" if template else
+            f"none for {event.template or event.kind}")
+    rows = [
+        ("when", agenda.local_text(event.start, settings) + end),
+        ("kind", event.kind.value),
+        ("place", event.place),
+        ("hashtag", event.hashtag),
+        ("channels", ", ".join(event.channels)),
+        ("objectives", ", ".join(event.objectives)),
+        ("themes", ", ".join(event.themes)),
+        ("coverage", used),
+        ("repeats", event.rrule),
+        ("except", ", ".join(agenda.local_text(d, settings) for d in event.exdates)),
+        ("cancelled", "yes" if event.cancelled else ""),
+        ("uid", event.uid),
+    ]
+    lines = [f"event {event.id}: {inert(event.title)}"]
+    lines += [f"  {name:<10} {inert(value)}" for name, value in rows if value]
+    if event.notes:
+        lines += ["", "notes:", *indented(event.notes)]
+    return "\n".join(lines)
+
+
+def listed_text(item: Listed, settings: Settings) -> str:
+    """Two lines for an occurrence: when, what and where; then its coverage."""
+    event = item.occurrence.event
+    where = ", ".join(x for x in (event.kind.value, event.place) if x)
+    tag = f"  {event.hashtag}" if event.hashtag else ""
+    off = "  ✗ cancelled" if event.cancelled else ""
+    cov = item.state
+    counts = (f"planned {cov.planned} · written {cov.written} · approved {cov.approved} · "
+              f"published {cov.published} · live {cov.live}")
+    lines = [f"{agenda.local_text(item.occurrence.start, settings)}  event {event.id}: "
+             f"{event.title} ({where}){tag}{off}", f"    {cov.mark} · {counts}",
+             f"    next: {cov.next_step}"]
+    return "\n".join(map(inert, lines))  # each line on its own: a title's line break is a mark
+
+
+def local_iso(when: datetime | None, settings: Settings) -> str | None:
+    """A time in the user's zone with its offset, as scripts read it."""
+    return when.astimezone(settings.tz).isoformat() if when else None
+
+
+def event_json(event: Event, settings: Settings) -> dict[str, Any]:
+    """An event as scripts read it: its stored fields, times in the user's zone."""
+    return {"id": event.id, **event.to_doc(), "start": local_iso(event.start, settings),
+            "end": local_iso(event.end, settings),
+            "exdates": [local_iso(d, settings) for d in event.exdates]}
+
+
+def listed_json(item: Listed, settings: Settings) -> dict[str, Any]:
+    """One occurrence for ``events --json``: the event with this occurrence's start and
+    end, its template and its coverage counts."""
+    cov = item.state
+    return {**event_json(item.occurrence.event, settings),
+            "start": local_iso(item.occurrence.start, settings),
+            "end": local_iso(item.end, settings),
+            "coverage": {"template": item.template.key if item.template else None,
+                         **cov.counts(), "mark": cov.mark, "next": cov.next_step,
+                         "posts": [p.id for p in item.posts]}}
+
+
+def cmd_events(ctx: Context, args: argparse.Namespace) -> int:
+    """planterm events [--past] [--from DATE] [--to DATE] [--json]: reads only."""
+    start = ctx.when(args.start, "--from") if args.start else None
+    end = ctx.when(args.end, "--to") if args.end else None
+    if start and end and end <= start:
+        raise InputError(f"--to: {agenda.local_text(end, ctx.settings)} is not after --from "
+                         f"{agenda.local_text(start, ctx.settings)}; swap them?")
+    listed = listing(ctx.store, ctx.settings, templates(ctx), ctx.now, past=args.past,
+                     start=start, end=end)
+    if args.json:
+        print_json([listed_json(item, ctx.settings) for item in listed])
+        return 0
+    which = "past" if args.past else "upcoming"
+    if start or end:
+        lo, hi = period(ctx.now, ctx.settings, past=args.past, start=start, end=end)
+        first = "the first" if lo.year == 1900 else agenda.local_text(lo, ctx.settings)
+        which = f"starting from {first} to {agenda.local_text(hi, ctx.settings)}"
+    say(f"{plural(len(listed), 'event')}, {which}"
+        + ("" if listed or ctx.store.events() else
+           "; add one with: planterm event add TITLE --on DATE --kind KIND"))
+    for item in listed:
+        say(listed_text(item, ctx.settings))
+    return 0
+
+
+def shift_text(shift: timedelta) -> str:
+    """``+2 days``, ``-1 day 2 h``, ``+1 h 30 min``: a move in wall-clock time."""
+    sign, left = ("-", -shift) if shift < timedelta() else ("+", shift)
+    hours, rest = divmod(left.seconds, 3600)
+    parts = [plural(left.days, "day")] if left.days else []
+    parts += [f"{hours} h"] if hours else []
+    parts += [f"{rest // 60} min"] if rest // 60 else []
+    return sign + " ".join(parts or ["0 min"])
+
+
+def event_set(ctx: Context, args: argparse.Namespace, event: Event) -> int:
+    """planterm event set E field=value ... [--move-posts | --keep-posts]."""
+    changed = event
+    loaded = templates(ctx) if any(a.startswith("template=") for a in args.assignments) \
+        else load_templates()
+    for assignment in args.assignments:
+        name, sep, value = assignment.partition("=")
+        if not sep:
+            raise InputError(f"{assignment!r}: expected field=value; fields: "
+                             f"{', '.join(EVENT_FIELDS)}")
+        changed = set_event_field(ctx.store, changed, name.strip(), value, now=ctx.now,
+                                  tz=ctx.settings.tz, templates=loaded)
+    shift = date_shift(event, changed, ctx.settings.tz)
+    follow = posts_to_move(ctx.store, event) if shift is not None else []
+    if follow and not (args.move_posts or args.keep_posts):
+        ids = ", ".join(str(p.id) for p in follow)
+        raise InputError(f"on: event {event.id} moves by {shift_text(cast(timedelta, shift))} "
+                         f"and {plural(len(follow), 'post')} of it not yet published "
+                         f"({ids}) would stay behind; add --move-posts to move them with it, "
+                         "or --keep-posts to leave them")
+    change = edit_event(ctx.store, event, changed, ctx.settings, move_posts=args.move_posts,
+                        now=ctx.now)
+    after = change.after
+    say(f"event {after.id}: {inert(after.title)} ({agenda.local_text(after.start, ctx.settings)})")
+    if shift is not None and change.posts:
+        say(f"moved {plural(len(change.posts), 'post')} by {shift_text(shift)}:")
+        for _, post in change.posts:
+            say(f"  #{post.id:<5} {agenda.post_line(post, ctx.settings)}")
+    elif follow:
+        stayed = "it was" if len(follow) == 1 else "they were"
+        say(f"kept {plural(len(follow), 'post')} where {stayed}")
+    if shift is not None:
+        ctx.note_time(after.start, "on")
+    return 0
+
+
+def event_cancel(ctx: Context, args: argparse.Namespace, event: Event) -> int:
+    """planterm event cancel E [--yes]: asks first, as ``delete`` does."""
+    if event.cancelled:
+        raise InputError(f"event {event.id} is already cancelled")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise InputError(f"cancel: the input is not a terminal to ask on; "
+                             f"'planterm event cancel {event.id} --yes' cancels without asking")
+        say(f"cancel event {event.id}: {event.title}, and its posts not yet published? [y/N] ",
+            err=True, end="")
+        if input().strip().lower() not in ("y", "yes", "o", "oui"):
+            say(f"planterm: event {event.id} kept, nothing cancelled", err=True)
+            return 1
+    change = cancel_event(ctx.store, event, ctx.now)
+    say(f"cancelled event {event.id}: {inert(event.title)}")
+    if change.posts:
+        say(f"and {plural(len(change.posts), 'post')} of it not yet published:")
+        for _, post in change.posts:
+            say(f"  #{post.id:<5} {agenda.post_line(post, ctx.settings)}")
+    return 0
+
+
+def cmd_coverage(ctx: Context, args: argparse.Namespace) -> int:
+    """planterm coverage E [--template NAME] [--dry-run] [--from DATE] [--to DATE]."""
+    event = the_event(ctx, args.ref)
+    if event.cancelled:
+        raise InputError(f"event {event.id} is cancelled: it gets no new coverage")
+    loaded = templates(ctx)
+    template = loaded.find(args.template) if args.template else loaded.for_event(
+        event.template, event.kind)
+    starts = coverage_starts(ctx, args, event)
+    posts = ctx.store.posts(PostQuery(events=frozenset({cast(int, event.id)})))
+    planned = plan(event, starts, template, posts, ctx.now, ctx.settings)
+    say(f"coverage of event {event.id}: {inert(event.title)} · template {template.key} "
+        f"({template.name})")
+    for start in starts:
+        say(f"{agenda.local_text(start, ctx.settings)}:")
+        for item in (p for p in planned if p.occurrence == start):
+            say(f"  {inert(item.line(ctx.settings))}")
+    made = [p for p in planned if p.creates]
+    if not made:
+        say("nothing to make: every slot is there already or past")
+        return 0
+    if args.dry_run:
+        say(f"dry run: would make {plural(len(made), 'draft post')}; nothing was written")
+        return 0
+    created = create(ctx.store, event, planned)
+    ids = ", ".join(str(p.id) for p in created)
+    say(f"made {plural(len(created), 'draft post')} ({ids}), tagged with event {event.id}")
+    return 0
+
+
+COVERAGE_WEEKS = 4
+"""How far ``coverage --from`` reaches when ``--to`` is not given."""
+
+
+def coverage_starts(ctx: Context, args: argparse.Namespace, event: Event) -> list[datetime]:
+    """The occurrences ``coverage`` works on: a single event's one; a repeating event's
+    next one (today's counts), or each between --from and --to."""
+    if not event.rrule:
+        if args.start or args.end:
+            raise InputError(f"--from/--to: event {event.id} does not repeat; its coverage "
+                             "is that of its one date")
+        return [event.start]
+    midnight = today_start(ctx.now, ctx.settings)
+    if not (args.start or args.end):
+        upcoming = listing(ctx.store, ctx.settings, load_templates(), ctx.now, events=[event])
+        if not upcoming:
+            raise InputError(f"event {event.id} has no occurrence ahead; give --from and --to "
+                             "for past ones")
+        return [upcoming[0].occurrence.start]
+    start = ctx.when(args.start, "--from") if args.start else midnight
+    end = ctx.when(args.end, "--to") if args.end else start + timedelta(weeks=COVERAGE_WEEKS)
+    if end <= start:
+        raise InputError(f"--to: {agenda.local_text(end, ctx.settings)} is not after --from "
+                         f"{agenda.local_text(start, ctx.settings)}; swap them?")
+    found = occurrence_starts(event, start, end, ctx.settings)
+    if not found:
+        raise InputError(f"event {event.id} has no occurrence from "
+                         f"{agenda.local_text(start, ctx.settings)} to "
+                         f"{agenda.local_text(end, ctx.settings)}")
+    return found
 
 
 def cmd_week(ctx: Context, args: argparse.Namespace) -> int:
@@ -871,7 +1247,8 @@ def structure_merge(ctx: Context, args: argparse.Namespace, table: CategoryTable
     return 0
 
 
-COMMANDS = {"add": cmd_add, "event": cmd_event, "week": cmd_week, "list": cmd_list,
+COMMANDS = {"add": cmd_add, "event": cmd_event, "events": cmd_events, "coverage": cmd_coverage,
+            "week": cmd_week, "list": cmd_list,
             "set": cmd_set, "check": cmd_check, "show": cmd_show, "delete": cmd_delete,
             "objective": cmd_structure, "theme": cmd_structure, "matrix": cmd_matrix}
 

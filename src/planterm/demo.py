@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from planterm.coverage import parse_slot_id, slot_id
 from planterm.dates import shift_wall_clock
 from planterm.model import Status, iso
 from planterm.paths import data_dir
@@ -64,6 +65,10 @@ def shifted_demo(today: date, tz: ZoneInfo, now: datetime | None = None) -> dict
                 doc[name] = _shift(doc.get(name), weeks, tz)
             if "exdates" in doc:
                 doc["exdates"] = [_shift(d, weeks, tz) for d in doc["exdates"]]
+            slot = parse_slot_id(doc.get("slot") or "")
+            if slot is not None:  # the occurrence it names moved with the rest
+                template, _, key = slot[0].partition("/")
+                doc["slot"] = slot_id(template, key, slot[1] + timedelta(weeks=weeks))
     if now is not None:
         _honest(tables["posts"], now.astimezone(UTC))
     return tables

@@ -312,16 +312,20 @@ POST = Shape(
      "channels": _text_list, "status": _one_of(Status, "a status"), "scheduled": _time_problem,
      "objectives": _text_list, "themes": _text_list, "event": _whole, "hashtags": _text_list,
      "media": _text, "notes": _text, "flags": _text_list, "checklist": _FLAGS,
-     "live": _flag, "link": _text, "created": _required_time, "updated": _required_time},
+     "live": _flag, "link": _text, "created": _required_time, "updated": _required_time,
+     "slot": _text},
     {"uid", "title", "created", "updated"},
-    {"body": str, "media": str, "notes": str, "link": str, "live": bool, "event": int})
+    {"body": str, "media": str, "notes": str, "link": str, "live": bool, "event": int,
+     "slot": str})
 EVENT = Shape(
     {"uid": _required_text, "title": _required_text, "start": _required_time,
      "end": _time_problem, "kind": _one_of(EventKind, "an event kind"), "place": _text,
-     "hashtag": _text, "channels": _text_list, "coverage": _text_list, "rrule": _text,
-     "exdates": _time_list, "notes": _text},
+     "hashtag": _text, "channels": _text_list, "objectives": _text_list, "themes": _text_list,
+     "template": _text, "rrule": _text, "exdates": _time_list, "notes": _text,
+     "cancelled": _flag},
     {"uid", "title", "start"},
-    {"place": str, "hashtag": str, "rrule": str, "notes": str})
+    {"place": str, "hashtag": str, "template": str, "rrule": str, "notes": str,
+     "cancelled": bool})
 META = Shape({"app": _required_text, "schema": _whole, "next_ids": _next_ids},
              {"app", "schema"}, {"schema": int})
 """The store's own document (``meta`` 1): what wrote it and the ids already given."""
@@ -329,7 +333,7 @@ META = Shape({"app": _required_text, "schema": _whole, "next_ids": _next_ids},
 
 POST_FIELDS = ("uid", "title", "body", "variants", "channels", "status", "scheduled",
                "objectives", "themes", "event", "hashtags", "media", "notes", "flags",
-               "checklist", "live", "link", "created", "updated")
+               "checklist", "live", "link", "created", "updated", "slot")
 """The fields of ``Post.to_doc``, in its order."""
 _NONE = type(None)
 _TEXT: set[type] = {str}
@@ -453,6 +457,10 @@ class Post:
     uid: str = ""
     """Stable identifier (uuid4), given by the store when the post is added, kept through
     every edit; ids may be renumbered by other tools, the uid is what exports key on."""
+    slot: str = ""
+    """The coverage slot it was made for, ``template/slot@YYYY-MM-DD`` (the occurrence's
+    local date), so that generating the coverage again never makes it twice; empty for a
+    post written by hand (``coverage.slot_id``)."""
 
     def text_for(self, channel: str) -> str:
         """The text that goes out on a channel: its variant, or the body."""
@@ -480,6 +488,7 @@ class Post:
             "link": self.link,
             "created": iso(self.created),
             "updated": iso(self.updated),
+            "slot": self.slot,
         }
 
     @classmethod
@@ -510,6 +519,7 @@ class Post:
             link=doc.get("link") or "",
             created=_utc(doc["created"]),
             updated=_utc(doc["updated"]),
+            slot=doc.get("slot") or "",
         )
 
 
@@ -525,13 +535,20 @@ class Event:
     place: str = ""
     hashtag: str = ""
     channels: list[str] = field(default_factory=list)
-    coverage: list[str] = field(default_factory=list)
-    """Offsets of the coverage plan (``D-7``, ``D-1``, ``live``, ``D+1``)."""
+    """Channels its coverage posts go out on (the settings' channels when empty)."""
+    objectives: list[str] = field(default_factory=list)
+    """Objectives its coverage posts are tagged with."""
+    themes: list[str] = field(default_factory=list)
+    """Themes its coverage posts are tagged with."""
+    template: str = ""
+    """Key of its coverage template; empty: the template for its kind (``templates``)."""
     rrule: str = ""
     """RFC 5545 recurrence rule (``FREQ=WEEKLY;BYDAY=TH``), empty if single."""
     exdates: list[datetime] = field(default_factory=list)
     """Occurrences left out of the rule (aware, UTC)."""
     notes: str = ""
+    cancelled: bool = False
+    """Called off: kept for its history, never given new coverage."""
     id: int | None = None
     uid: str = ""
     """Stable identifier (uuid4), given by the store when the event is added."""
@@ -547,10 +564,13 @@ class Event:
             "place": self.place,
             "hashtag": self.hashtag,
             "channels": list(self.channels),
-            "coverage": list(self.coverage),
+            "objectives": list(self.objectives),
+            "themes": list(self.themes),
+            "template": self.template,
             "rrule": self.rrule,
             "exdates": [iso(d) for d in self.exdates],
             "notes": self.notes,
+            "cancelled": self.cancelled,
         }
 
     @classmethod
@@ -567,10 +587,13 @@ class Event:
             place=doc.get("place") or "",
             hashtag=doc.get("hashtag") or "",
             channels=list(doc.get("channels") or ()),
-            coverage=list(doc.get("coverage") or ()),
+            objectives=list(doc.get("objectives") or ()),
+            themes=list(doc.get("themes") or ()),
+            template=doc.get("template") or "",
             rrule=doc.get("rrule") or "",
             exdates=[_utc(d) for d in doc.get("exdates") or () if d],
             notes=doc.get("notes") or "",
+            cancelled=doc.get("cancelled", False),
         )
 
 

@@ -22,7 +22,7 @@ import json
 import operator
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import compress, repeat
@@ -63,7 +63,7 @@ from planterm.storage import (
 )
 from planterm.text import fold
 
-SCHEMA = 2
+SCHEMA = 3
 TABLES = ("meta", "objectives", "themes", "accounts", "events", "posts")
 """Every table of planterm's own (TinyDB's empty ``_default`` and the storage's table aside)."""
 SHAPES: dict[str, Shape] = {"meta": META, "objectives": CATEGORY, "themes": CATEGORY,
@@ -282,9 +282,18 @@ def _give_uids(tables: dict[str, Any]) -> None:
     tables.setdefault("meta", {}).setdefault("1", {})["next_ids"] = marks
 
 
+def _drop_coverage_offsets(tables: dict[str, Any]) -> None:
+    """Schema 2 to 3: an event's ``coverage`` offsets (``D-7``, ``live``) give way to a
+    coverage template (``template``, empty: the one for its kind). The offsets were never
+    turned into posts, and the backup taken before a migration keeps them."""
+    for doc in tables.get("events", {}).values():
+        doc.pop("coverage", None)
+
+
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], None]] = {
     0: lambda tables: None,  # a plain TinyDB file with planterm's tables: adopt it as is
     1: _give_uids,
+    2: _drop_coverage_offsets,
 }
 """Step ``n`` turns raw tables of schema ``n`` into schema ``n + 1``, in place."""
 
@@ -535,6 +544,11 @@ class Store:
 
     # --- writing, in one transaction each ----------------------------------
 
+    def transaction(self) -> contextlib.AbstractContextManager[Any]:
+        """Everything read and written inside is one change under one lock, caught up with
+        the other writers first: a check made inside still holds when the write lands."""
+        return self.storage.transaction()
+
     def _insert(self, table: str, docs: list[dict[str, Any]]) -> list[int]:
         """Store new documents and raise the table's high-water mark, as one change."""
         for doc in docs:
@@ -717,8 +731,8 @@ class Store:
         if self._events is None:
             found = [Event.from_doc(d, d.doc_id) for d in self._tables["events"].all()]
             self._events = sorted(found, key=lambda e: (e.start, e.id or 0))
-        return [replace(e, channels=list(e.channels), coverage=list(e.coverage),
-                        exdates=list(e.exdates)) for e in self._events]
+        return [replace(e, channels=list(e.channels), objectives=list(e.objectives),
+                        themes=list(e.themes), exdates=list(e.exdates)) for e in self._events]
 
     def add_event(self, event: Event) -> Event:
         """Store a new event; the store gives its id and uid. Returns it as stored."""
@@ -738,6 +752,31 @@ class Store:
                       None if expected is None else expected.to_doc(), doc,
                       lambda d: Event.from_doc(d, event_id).to_doc())
         return None if doc is None else Event.from_doc(doc, event_id)
+
+    def replace_event_and_posts(self, expected: Event, new: Event,
+                                posts: Sequence[tuple[Post, Post]]) -> None:
+        """Write ``new`` over the event ``expected`` and each post's second over its first,
+        all or nothing, under one lock; ``ChangedElsewhere`` names the first that is no
+        longer as expected. Called with the sides swapped, it undoes itself."""
+        for _, after in posts:
+            self.check_post(after)
+        with self.storage.transaction():
+            what = None
+            for before, _ in posts:
+                stored = self._posts.get(doc_id=cast(int, before.id))
+                found = None if stored is None else Post.from_doc(stored, before.id).to_doc()
+                differs = _difference(before.to_doc(), found)
+                if what is None and differs is not None:
+                    what = f"post {before.id}", differs
+            if what is None:
+                try:
+                    self.replace_event(expected, new)
+                except ChangedElsewhere as e:
+                    what = f"event {expected.id}", e.what
+                else:
+                    self._write_posts([after for _, after in posts])
+        if what is not None:
+            raise ChangedElsewhere(*what)
 
     # --- objectives, themes, accounts --------------------------------------
 

@@ -31,7 +31,7 @@ def event_text(occ: Occurrence, settings: Settings) -> Content:
     rows = [
         ("hashtag", event.hashtag),
         ("channels", ", ".join(known[c].name if c in known else c for c in event.channels)),
-        ("coverage", ", ".join(event.coverage)),
+        ("template", event.template),
         ("repeats", event.rrule),
         ("id", str(event.id)),
     ]

@@ -65,11 +65,7 @@ def preview(shown: Shown, store: Store | None) -> Content:
     if occ is not None:
         count = len(event_posts(store, occ)) if store is not None else 0
         aside = f"{count} post{'s' * (count != 1)}, Enter shows them"
-        lines = [Content(inert(event_line(occ, settings, aside)))]
-        if occ.event.coverage:
-            lines.append(Content.assemble(("coverage: ", "$text-muted"),
-                                          inert(", ".join(occ.event.coverage))))
-        return Content("\n").join(lines)
+        return Content(inert(event_line(occ, settings, aside)))
     day = shown.day
     entries = shown.entries(day)
     events = sum(isinstance(e, Occurrence) for e in entries)
