@@ -9,11 +9,11 @@ import pytest
 
 from planterm.glossary import (
     GlossaryError,
-    fold,
     load_flags,
     load_glossary,
     replace_match,
 )
+from planterm.text import fold
 
 GLOSSARY, WARNINGS = load_glossary()
 FLAGS, FLAG_WARNINGS = load_flags()

@@ -3,7 +3,7 @@
 The glossary is ``data/glossary.toml``, merged by term with the user's own
 ``glossary.toml`` beside the settings file (a user's entry replaces the bundled one of the
 same key, a new key adds a term). Matching ignores case and accents and respects word
-boundaries: the text and every form are folded the same way (``fold``: accents off,
+boundaries: the text and every form are folded the same way (``text.fold``: accents off,
 casefolded, typographic apostrophes made plain) and one regular expression, longest form
 first, runs over the folded text; each hit is mapped back to the characters as written.
 
@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, TypeGuard
 
 from planterm.paths import data_dir
+from planterm.text import fold
 
 Alternative = Mapping[str, str]
 """Texts by form label; the label ``""`` holds an alternative that does not inflect."""
@@ -91,17 +92,19 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'"})
 _SENTENCE_END = re.compile(r"[.!?…]+[\"»”')\]]*(?=\s|$)|\n\s*\n")
 
 
-def fold(text: str) -> str:
-    """``text`` without accents, casefolded, apostrophes plain: what matching compares."""
-    return _folded(text)[0]
+def _key(form: str) -> str:
+    """A form as matching compares it: folded (``text.fold``), apostrophes plain, words
+    separated by one space."""
+    return " ".join(fold(form.translate(_APOSTROPHES)).split())
 
 
 def _folded(text: str) -> tuple[str, list[int]]:
-    """The folded text and, for each of its characters, the index it came from."""
+    """``_key``'s folding, character by character, with the index each folded character
+    came from (so that a hit is mapped back to the text as written)."""
     out: list[str] = []
     where: list[int] = []
     for i, char in enumerate(text.translate(_APOSTROPHES)):
-        for part in unicodedata.normalize("NFD", char):
+        for part in unicodedata.normalize("NFKD", char):
             if unicodedata.combining(part):
                 continue
             for folded in part.casefold():
@@ -112,7 +115,7 @@ def _folded(text: str) -> tuple[str, list[int]]:
 
 def _pattern(form: str) -> str:
     """A folded form as a regular expression: its words separated by any white space."""
-    return r"\s+".join(re.escape(word) for word in fold(form).split())
+    return r"\s+".join(re.escape(word) for word in _key(form).split())
 
 
 class _Finder:
@@ -155,14 +158,14 @@ class Glossary:
     def _finder(self, which: str) -> _Finder:
         if which not in self._finders:
             if which == "terms":
-                forms = {" ".join(fold(f).split()): (term, label)
+                forms = {_key(f): (term, label)
                          for term in self.terms.values()
                          for label, written in term.forms.items() for f in written}
-                prefixes = {fold(p): term for term in self.terms.values() for p in term.prefixes}
+                prefixes = {_key(p): term for term in self.terms.values() for p in term.prefixes}
                 self._finders[which] = _Finder(forms, prefixes)
             else:
                 self._finders[which] = _Finder(
-                    {" ".join(fold(w).split()): (w, "") for w in self.absolutes}, {})
+                    {_key(w): (w, "") for w in self.absolutes}, {})
         return self._finders[which]
 
     def find(self, text: str) -> list[Match]:
@@ -389,7 +392,7 @@ class Flags:
         """The flags that ``text``'s keywords (and, given a glossary, its terms) suggest,
         each once, in the order found."""
         if not self._finder:
-            self._finder.append(_Finder({" ".join(fold(k).split()): (flag.id, "")
+            self._finder.append(_Finder({_key(k): (flag.id, "")
                                          for flag in self.flags.values()
                                          for k in flag.keywords}, {}))
         found = [(start, flag) for flag, _, start, _ in self._finder[0].find(text)]
