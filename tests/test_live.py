@@ -98,13 +98,16 @@ def test_live_posts_are_this_occurrences_newest_first(store: Store, event: Event
 
 def test_counters_count_the_hashtag_and_the_thread_number(event: Event) -> None:
     counts = live.counters(setup(event), "Bonjour")
-    assert counts == [("x", len("Bonjour #NocturneLascaux"), 280),
-                      ("instagram", len("Bonjour #NocturneLascaux"), 2200)]
+    assert [(f.network, f.count, f.limit) for f in counts] == [
+        ("x", len("Bonjour #NocturneLascaux"), 280),
+        ("instagram", len("Bonjour #NocturneLascaux"), 2200)]
     numbered = live.counters(setup(event, numbered=True), "Bonjour")
-    assert numbered[0] == ("x", len("1/ Bonjour #NocturneLascaux"), 280)
+    assert numbered[0].count == len("1/ Bonjour #NocturneLascaux")
     # a hashtag already typed is not added twice
-    assert live.counters(setup(event), "#NocturneLascaux ce soir")[0][1] == \
+    assert live.counters(setup(event), "#NocturneLascaux ce soir")[0].count == \
         len("#NocturneLascaux ce soir")
+    assert live.counters(setup(event), "x" * 300)[0].remaining < 0
+    assert live.counters(setup(event), "")[0].count == len("#NocturneLascaux")
 
 
 def test_the_draft_is_kept_beside_the_store_and_cleared(store: Store, event: Event,

@@ -18,9 +18,10 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from planterm import channels
@@ -36,7 +37,7 @@ from planterm.datafiles import (
 from planterm.model import Event, ModelError, Post, Status, check_gates
 from planterm.paths import data_dir
 from planterm.readiness import outgoing_text
-from planterm.storage import atomic_write, fsync_dir, make_private_dirs
+from planterm.storage import StoreError, atomic_write, fsync_dir, make_private_dirs
 from planterm.store import PostQuery, Store
 
 STATUSES = (Status.PUBLISHED, Status.APPROVED)
@@ -87,22 +88,26 @@ def thread_numbers(logged: Iterable[Post], setup: Setup) -> dict[str, int]:
 def compose(setup: Setup, text: str, now: datetime, logged: Sequence[Post] = ()) -> Post:
     """The post that logging ``text`` now would write (not stored): ``ModelError`` for an
     empty text, ``TransitionError`` when it is to be approved and does not fit a channel."""
-    text = text.strip()
-    if not text:
+    if not text.strip():
         raise ModelError("text", "nothing to log: the box is empty")
+    post = _built(setup, text, now, logged)
+    if setup.status is Status.APPROVED:  # a colleague posts it as it is: it must fit
+        check_gates(post, setup.status)
+    return post
+
+
+def _built(setup: Setup, text: str, now: datetime, logged: Sequence[Post]) -> Post:
+    text = text.strip()
     event = setup.event
-    first = text.splitlines()[0].strip()
+    first = text.splitlines()[0].strip() if text else ""
     title = first if len(first) <= TITLE_WIDTH else first[:TITLE_WIDTH - 1] + "…"
     variants: dict[str, str] = {}
     if setup.numbered:
         variants = {ch: f"{n}/ {text}" for ch, n in thread_numbers(logged, setup).items()}
-    post = Post(title=title, body=text, variants=variants, channels=list(setup.channels),
+    return Post(title=title, body=text, variants=variants, channels=list(setup.channels),
                 status=setup.status, scheduled=now.replace(microsecond=0),
                 objectives=list(event.objectives), themes=list(event.themes),
                 event=event.id, hashtags=[event.hashtag] if event.hashtag else [], live=True)
-    if setup.status is Status.APPROVED:  # a colleague posts it as it is: it must fit
-        check_gates(post, setup.status)
-    return post
 
 
 def log(store: Store, setup: Setup, text: str, now: datetime, settings: Settings) -> Post:
@@ -110,16 +115,12 @@ def log(store: Store, setup: Setup, text: str, now: datetime, settings: Settings
     return store.add_post(compose(setup, text, now, live_posts(store, setup, settings)))
 
 
-def counters(setup: Setup, text: str, logged: Sequence[Post] = ()) -> list[tuple[str, int, int]]:
-    """(channel, length of what would go out, its limit) per channel of the coverage, the
-    hashtag and the thread number counted; the limit is 0 where the network has none."""
-    post = Post(title="-", body=text.strip(), hashtags=[setup.event.hashtag]
-                if setup.event.hashtag else [], variants={
-                    ch: f"{n}/ {text.strip()}" for ch, n in thread_numbers(logged, setup).items()
-                } if setup.numbered else {})
+def counters(setup: Setup, text: str, logged: Sequence[Post] = ()) -> list[channels.Fit]:
+    """How what would go out fits each channel of the coverage, the event's hashtag and
+    the thread number counted (channels the table does not know are left out)."""
+    post = _built(setup, text, datetime.now(UTC), logged)
     known = channels.networks()
-    return [(ch, channels.count(outgoing_text(post, ch), ch),
-             known[ch].limit if ch in known else 0) for ch in setup.channels]
+    return [channels.fit(outgoing_text(post, ch), ch) for ch in setup.channels if ch in known]
 
 
 # --- the draft ------------------------------------------------------------------------
@@ -230,3 +231,52 @@ def recap(posts: Iterable[Post], settings: Settings) -> Mapping[str, str]:
             text = _THREAD_RE.sub("", outgoing_text(post, channel))
             by_channel.setdefault(channel, []).append(f"{when:%H:%M} {text}")
     return {channel: "\n\n".join(lines) for channel, lines in by_channel.items()}
+
+
+class DraftKeeper:
+    """The text being typed in live mode, kept in memory at every key and on disk when
+    ``flush`` is called (every 2 seconds from a worker thread, and when planterm is ended
+    by a signal: ``flush_all``). Thread-safe: one flush at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._wanted = load_draft(path) or ""
+        self._saved = self._wanted
+        self._lock = threading.Lock()
+
+    @property
+    def text(self) -> str:
+        """The text last given to ``update`` (or the draft found on disk)."""
+        return self._wanted
+
+    def update(self, text: str) -> None:
+        """Remember the text as it is now (memory only: cheap enough for every key)."""
+        self._wanted = text
+
+    def flush(self) -> bool:
+        """Write the text if it changed since the last flush; True when it wrote. Raises
+        ``OSError`` or ``StoreError`` when it cannot (the next flush tries again)."""
+        with self._lock:
+            wanted = self._wanted
+            if wanted == self._saved:
+                return False
+            save_draft(self.path, wanted)
+            self._saved = wanted
+            return True
+
+    def clear(self) -> None:
+        """Forget the draft, in memory and on disk (its text was logged)."""
+        with self._lock:
+            self._wanted = self._saved = ""
+            clear_draft(self.path)
+
+
+KEEPERS: set[DraftKeeper] = set()
+"""The drafts of the live modes open now, for ``flush_all``."""
+
+
+def flush_all() -> None:
+    """Write every open live mode's draft now (planterm is being ended by a signal)."""
+    for keeper in list(KEEPERS):
+        with contextlib.suppress(OSError, StoreError):
+            keeper.flush()
