@@ -240,7 +240,7 @@ async def test_an_event_of_another_day_asks_first(tmp_path: Path) -> None:
 
 
 async def test_the_palette_offers_live_mode_on_this_weeks_events(tmp_path: Path) -> None:
-    path, event = plan(tmp_path)
+    path, _ = plan(tmp_path)
     async with app_on(path).run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         app = pilot.app

@@ -465,7 +465,11 @@ def run_planner(args: argparse.Namespace, settings: Settings) -> int:
         app = make_app(path, settings)
 
         def end(signum: int, frame: object) -> None:
-            """Quit as ``q`` does, so that the terminal is given back as it was."""
+            """Quit as ``q`` does, so that the terminal is given back as it was; first,
+            live mode's typed text goes to disk (the terminal may be gone for good)."""
+            from planterm.live import flush_all  # loaded already if live mode was opened
+
+            flush_all()
             try:
                 loop = asyncio.get_running_loop()
             except RuntimeError:  # not yet, or no longer, in the app's loop
