@@ -3,6 +3,7 @@ numbering, edit, undo, the draft kept, a refused write keeping the text, the rec
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -254,3 +255,23 @@ def test_clock_and_cadence_words() -> None:
     assert ago(NOW, None) == "no post yet"
     assert ago(NOW, NOW - timedelta(seconds=30)) == "last post just now"
     assert ago(NOW, NOW - timedelta(minutes=3)) == "last post 3 min ago"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (60, 20)],
+                         ids=lambda s: f"{s[0]}x{s[1]}")
+def test_snapshot_live_mode(snap_compare: Callable[..., bool], tmp_path: Path,
+                            size: tuple[int, int]) -> None:
+    path, event = plan(tmp_path)
+
+    async def logged_two_typing_a_third(pilot: Pilot[Any]) -> None:
+        await open_live(pilot, event)
+        for text in ("Le conférencier arrive", "Salle comble ce soir"):
+            await type_text(pilot, text)
+            await pilot.press("enter")
+            await pilot.pause()
+        await type_text(pilot, "Question du public")
+        await pilot.press("ctrl+j")
+        await type_text(pilot, "sur les parures")
+        await pilot.pause()
+
+    assert snap_compare(app_on(path), terminal_size=size, run_before=logged_two_typing_a_third)
