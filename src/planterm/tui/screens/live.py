@@ -248,10 +248,14 @@ class LiveScreen(Screen[None]):
     # --- what is shown ------------------------------------------------------
 
     def _reload(self) -> None:
+        """Read this occurrence's live posts from the store and show them."""
         app = self.planner
         assert app.store is not None
         self.logged = live.live_posts(app.store, self.setup, app.settings)
-        tz = app.settings.tz
+        self._show_posts()
+
+    def _show_posts(self) -> None:
+        tz = self.planner.settings.tz
         posts = self.query_one("#live-posts", OptionList)
         posts.set_options(
             Option(Content(inert(f"{p.scheduled.astimezone(tz):%H:%M} {p.status.symbol} "
@@ -319,8 +323,8 @@ class LiveScreen(Screen[None]):
         box = self.query_one(LiveBox)
         assert app.store is not None
         try:
-            post = live.compose(self.setup, box.text, app.now(), self.logged)
-            app.write_now(None, post)
+            post = app.write_now(None, live.compose(self.setup, box.text, app.now(),
+                                                    self.logged))
         except (ModelError, StoreError, HistoryError, ValueError) as e:
             self.notify(f"not logged: {e}; your text stays in the box", severity="error",
                         timeout=6)
@@ -332,7 +336,9 @@ class LiveScreen(Screen[None]):
         except OSError as e:
             self.notify(f"logged, but the old draft could not be removed: {e}",
                         severity="warning")
-        self._reload()
+        assert post is not None
+        self.logged.insert(0, post)  # on disk already; no need to read the store again
+        self._show_posts()
         self._tick()
 
     @on(LiveBox.TemplateChosen)
