@@ -230,7 +230,6 @@ def make_events(rng: random.Random, count: int, today: date) -> list[Event]:
             title=rng.choice(SUBJECTS), start=start, end=start + timedelta(hours=2),
             kind=rng.choice(list(EventKind)), place=rng.choice(PLACES),
             hashtag=rng.choice(HASHTAGS), channels=rng.sample(CHANNELS, 3),
-            coverage=["D-7", "D-1", "live", "D+1"],
             rrule="FREQ=WEEKLY;BYDAY=SA;COUNT=10" if i % 10 == 0 else "",
             notes="Jauge 180 places, réservation conseillée."))
     return found

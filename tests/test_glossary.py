@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from planterm.datafiles import DataFileError
 from planterm.glossary import (
-    GlossaryError,
     load_flags,
     load_glossary,
     replace_match,
@@ -236,5 +236,5 @@ def test_a_broken_user_flags_file_is_a_warning(tmp_path: Path, text: str,
 def test_a_broken_bundled_file_raises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path, "glossary.toml", "[term.x]\nlang = 1\n")
     monkeypatch.setattr("planterm.glossary.data_dir", lambda: tmp_path)
-    with pytest.raises(GlossaryError, match="lang"):
+    with pytest.raises(DataFileError, match="lang"):
         load_glossary()

@@ -6,14 +6,6 @@ The last test runs the real planner in a pseudo-terminal and reads the bytes it 
 
 from __future__ import annotations
 
-import fcntl
-import os
-import select
-import struct
-import subprocess
-import sys
-import termios
-import time as clock
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,6 +28,7 @@ from planterm.tui.widgets.message_line import MessageLine
 from planterm.tui.widgets.month import MonthView
 from planterm.tui.widgets.period_view import PeriodView
 from planterm.tui.widgets.week import WeekView
+from pty_support import Terminal
 from tui_support import PARIS, TODAY, app_on, ready
 
 SEQUENCES = ("\x1b]0;PWNED\x07", "\x1b[2J", "\x1b]52;c;SGVsbG8=\x07", "\x1b]8;;http://x\x07",
@@ -231,74 +224,10 @@ FORBIDDEN = (b"\x1b]0;PWNED", b"\x1b]52;c;SGVsbG8=", b"\x1b]8;;http://x", b"\x1b
 screen with 2J only in inline mode)."""
 
 
-class Terminal:
-    """The planner running in a pseudo-terminal of SIZE, and everything it wrote."""
-
-    def __init__(self, store: Path) -> None:
-        self.master, slave = os.openpty()
-        columns, rows = SIZE
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-        env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(columns),
-               "LINES": str(rows)}  # fmt: skip
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "planterm", "--store", str(store)],
-            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
-        os.close(slave)
-        self.output = b""
-        self.seen = 0
-        """Where the output written since the last key press starts."""
-
-    def read_until(self, needle: bytes, timeout: float = 20.0) -> None:
-        """Read until ``needle`` is written after the last key press (or fail at timeout)."""
-        deadline = clock.monotonic() + timeout
-        while needle not in self.output[self.seen:]:
-            left = deadline - clock.monotonic()
-            if left <= 0:
-                raise AssertionError(f"{needle!r} not written; last: {self.output[-2000:]!r}")
-            ready, _, _ = select.select([self.master], [], [], left)
-            if ready:
-                try:
-                    chunk = os.read(self.master, 65536)
-                except OSError:  # the planner has ended: no more output
-                    chunk = b""
-                if not chunk:
-                    raise AssertionError(f"{needle!r} not written before the planner ended; "
-                                         f"last: {self.output[-2000:]!r}")
-                self.output += chunk
-
-    def press(self, key: bytes, then: bytes) -> None:
-        """Press a key and wait until ``then`` is drawn."""
-        self.seen = len(self.output)
-        os.write(self.master, key)
-        self.read_until(then)
-
-    def quit(self) -> None:
-        """Press q and read to the end."""
-        os.write(self.master, b"q")
-        deadline = clock.monotonic() + 20
-        while clock.monotonic() < deadline:
-            ready, _, _ = select.select([self.master], [], [], deadline - clock.monotonic())
-            try:
-                chunk = os.read(self.master, 65536) if ready else b""
-            except OSError:
-                break
-            if not chunk:
-                break
-            self.output += chunk
-        assert self.process.wait(timeout=10) == 0
-
-    def close(self) -> None:
-        """Leave nothing running."""
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        os.close(self.master)
-
-
 def test_the_terminal_never_receives_a_stored_sequence(tmp_path: Path) -> None:
     today = datetime.now(PARIS).date()  # the planner's default zone, as no settings are set
     store = hostile_store(tmp_path / "hostile.json", today, PARIS)
-    terminal = Terminal(store)
+    terminal = Terminal(store, SIZE)
     try:
         # each step waits for text drawn with or without marks, so that without them the
         # test fails on what was written, not on a wait

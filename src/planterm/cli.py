@@ -26,7 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn, cast
 
-from planterm import agenda, backups, channels, matrix_text, storage
+from planterm import agenda, backups, channels, live, matrix_text, storage
 from planterm.config import Settings, SettingsError, load_settings, resolve_store
 from planterm.coverage import create, occurrence_starts, plan
 from planterm.dates import (
@@ -169,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_structure_parsers(sub, common)
     _add_matrix_parser(sub, common)
+    _add_live_parser(sub, common)
 
     check = sub.add_parser("check", parents=[common], help="validate the store, change nothing",
                            description="Validate the store and list its backups; writes nothing "
@@ -254,6 +255,27 @@ def _add_event_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
                      help="first day of the period (repeating events; default today)")
     cov.add_argument("--to", dest="end", metavar="DATE",
                      help="end of the period (default: 4 weeks after --from)")
+
+
+def _add_live_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    lv = sub.add_parser(
+        "live", parents=[common], help="log a live post for an event, or print its recap",
+        description="Log one post live, as live mode does: stamped now, tagged with the "
+                    "event, its objectives, themes and hashtag, on disk before the command "
+                    "ends. The occurrence is today's (or the running one, else the next; "
+                    "for a past event, the last).")
+    lv.add_argument("ref", metavar="E", help="an event id or words of its title")
+    lv.add_argument("text", nargs="?", help="the post's text (quote it)")
+    lv.add_argument("--channel", action="append", default=[], metavar="C",
+                    help="a channel (repeatable; default: the event's, else the settings')")
+    lv.add_argument("--status", choices=[s.value for s in live.STATUSES],
+                    default=Status.PUBLISHED.value,
+                    help="published (posted from the phone; the default) or approved "
+                         "(a colleague posts it)")
+    lv.add_argument("--numbered", action="store_true",
+                    help="start the text with its number in each channel's thread (3/ )")
+    lv.add_argument("--recap", action="store_true",
+                    help="print the live posts by channel, to copy; write nothing")
 
 
 def _add_filters(parser: argparse.ArgumentParser) -> None:
@@ -413,6 +435,8 @@ def writes(args: argparse.Namespace) -> bool:
         return bool(args.event_command != "show")
     if args.command == "coverage":
         return not args.dry_run
+    if args.command == "live":
+        return not args.recap
     return args.command not in READ_ONLY
 
 
@@ -470,7 +494,9 @@ def run_planner(args: argparse.Namespace, settings: Settings) -> int:
         app = make_app(path, settings)
 
         def end(signum: int, frame: object) -> None:
-            """Quit as ``q`` does, so that the terminal is given back as it was."""
+            """Quit as ``q`` does, so that the terminal is given back as it was; first,
+            live mode's typed text goes to disk (the terminal may be gone for good)."""
+            live.flush_all()
             try:
                 loop = asyncio.get_running_loop()
             except RuntimeError:  # not yet, or no longer, in the app's loop
@@ -904,6 +930,46 @@ def coverage_starts(ctx: Context, args: argparse.Namespace, event: Event) -> lis
     return found
 
 
+def cmd_live(ctx: Context, args: argparse.Namespace) -> int:
+    """planterm live E "text" [--channel C] [--status S] [--numbered] | E --recap."""
+    if (args.text is None) == (not args.recap):
+        raise InputError("give the post's text, or --recap (not both)")
+    event = the_event(ctx, args.ref)
+    if event.cancelled and not args.recap:
+        raise InputError(f"event {event.id} is cancelled: nothing to log live")
+    loaded = load_templates()
+    found = (listing(ctx.store, ctx.settings, loaded, ctx.now, events=[event])
+             or listing(ctx.store, ctx.settings, loaded, ctx.now, events=[event], past=True))
+    start = found[0].occurrence.start if found else event.start
+    chosen = resolve_channels(args.channel, "--channel") if args.channel else \
+        list(event.channels or ctx.settings.channels)
+    try:
+        setup = live.Setup(event, start, tuple(chosen), Status(args.status), args.numbered)
+    except ModelError as e:
+        raise InputError(f"{e.field}: {e.problem}") from None
+    when = agenda.local_text(start, ctx.settings)
+    if args.recap:
+        posts = live.live_posts(ctx.store, setup, ctx.settings)
+        recap = live.recap(posts, ctx.settings)
+        if not recap:
+            say(f"no live post for {inert(event.title)} ({when})")
+        for channel, text in recap.items():
+            name = channels.networks()[channel].name if channel in channels.networks() \
+                else channel
+            say(f"--- {name} · {inert(event.title)} · {when}")
+            say(text)
+        return 0
+    try:
+        post = live.log(ctx.store, setup, args.text, ctx.now, ctx.settings)
+    except ModelError as e:
+        raise InputError(f"{e.field}: {e.problem}") from None
+    except TransitionError as e:
+        raise InputError(str(e)) from None
+    say(f"logged post {post.id} live for {inert(event.title)} ({when}): "
+        f"{post.status.symbol} {post.status} on {agenda.abbrs(post.channels) or '-'}")
+    return 0
+
+
 def cmd_week(ctx: Context, args: argparse.Namespace) -> int:
     """planterm week."""
     day = ctx.when(args.date, "date").date() if args.date else ctx.now.astimezone(
@@ -1247,7 +1313,8 @@ def structure_merge(ctx: Context, args: argparse.Namespace, table: CategoryTable
     return 0
 
 
-COMMANDS = {"add": cmd_add, "event": cmd_event, "events": cmd_events, "coverage": cmd_coverage,
+COMMANDS = {"add": cmd_add, "live": cmd_live,
+            "event": cmd_event, "events": cmd_events, "coverage": cmd_coverage,
             "week": cmd_week, "list": cmd_list,
             "set": cmd_set, "check": cmd_check, "show": cmd_show, "delete": cmd_delete,
             "objective": cmd_structure, "theme": cmd_structure, "matrix": cmd_matrix}

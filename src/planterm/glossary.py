@@ -19,22 +19,25 @@ The planner never rewrites on its own: it marks, explains and offers.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any
 
+from planterm.datafiles import (
+    DataFileError,
+    header_line,
+    one_line,
+    read_toml,
+    strings,
+    tables,
+)
 from planterm.paths import data_dir
 from planterm.text import fold
 
 Alternative = Mapping[str, str]
 """Texts by form label; the label ``""`` holds an alternative that does not inflect."""
-
-
-class GlossaryError(Exception):
-    """A glossary file that cannot be used; the message names the file, line and field."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,13 +229,13 @@ GLOSSARY_FILE = "glossary.toml"
 def load_glossary(user: Path | None = None) -> tuple[Glossary, list[str]]:
     """The bundled glossary merged by term with ``user``'s (when the file exists), and the
     warnings about a user file that cannot be used (the bundled glossary is then used
-    alone). A bundled file that cannot be used raises ``GlossaryError``."""
+    alone). A bundled file that cannot be used raises ``DataFileError``."""
     terms, absolutes = _read(data_dir() / GLOSSARY_FILE)
     warnings: list[str] = []
     if user is not None and user.exists():
         try:
             own_terms, own_absolutes = _read(user)
-        except GlossaryError as e:
+        except DataFileError as e:
             warnings.append(f"{e}; the bundled glossary is used without it")
         else:
             terms = {**terms, **own_terms}
@@ -240,46 +243,15 @@ def load_glossary(user: Path | None = None) -> tuple[Glossary, list[str]]:
     return Glossary(terms, tuple(absolutes or ())), warnings
 
 
-def _toml(path: Path, what: str) -> tuple[str, dict[str, Any]]:
-    """A data file's text and its TOML; ``GlossaryError`` names the file and the line."""
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise GlossaryError(f"{what} {path}: cannot read it: {e.strerror or e}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw[:e.start].count(b"\n") + 1
-        raise GlossaryError(f"{what} {path}, line {line}: not UTF-8 text") from None
-    try:
-        return text, tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise GlossaryError(f"{what} {path}: not valid TOML: {e}") from None
-
-
-def _tables(path: Path, what: str, text: str, data: dict[str, Any], name: str,
-            others: tuple[str, ...]) -> dict[str, Any]:
-    """The ``[name.KEY]`` tables of a data file, refusing any other top-level name."""
-    known = (name, *others)
-    unknown = sorted(set(data) - set(known))
-    if unknown:
-        raise GlossaryError(f"{what} {path}, line {_line(text, unknown[0])}: unknown table "
-                            f"{unknown[0]!r}; known: {', '.join(known)}")
-    entries = data.get(name, {})
-    if not isinstance(entries, dict):
-        raise GlossaryError(f"{what} {path}: {name!r} must be tables ([{name}.KEY])")
-    return entries
-
-
 def _read(path: Path) -> tuple[dict[str, Term], list[str] | None]:
     """The terms of one file and its absolute words (None when it gives none)."""
-    text, data = _toml(path, "glossary")
-    entries = _tables(path, "glossary", text, data, "term", ("tone", "source"))
+    text, data = read_toml(path, "glossary")
+    entries = tables(path, "glossary", text, data, "term", ("tone", "source"))
     terms = {key: _term(path, text, key, entry) for key, entry in entries.items()}
     tone = data.get("tone", {})
     absolutes = tone.get("absolute") if isinstance(tone, dict) else None
-    if absolutes is not None and not _strings(absolutes):
-        raise GlossaryError(f"glossary {path}, line {_line(text, 'tone')}: [tone] absolute "
+    if absolutes is not None and not strings(absolutes):
+        raise DataFileError(f"glossary {path}, line {header_line(text, 'tone')}: [tone] absolute "
                             "must be a list of words")
     return terms, absolutes
 
@@ -288,9 +260,9 @@ _TERM_FIELDS = ("lang", "forms", "prefixes", "why", "alternatives", "advice", "f
 
 
 def _term(path: Path, text: str, key: str, entry: Any) -> Term:
-    """One ``[term.KEY]`` table checked; ``GlossaryError`` names the file, line and field."""
-    def bad(what: str) -> GlossaryError:
-        return GlossaryError(f"glossary {path}, line {_line(text, 'term.' + key)}: "
+    """One ``[term.KEY]`` table checked; ``DataFileError`` names the file, line and field."""
+    def bad(what: str) -> DataFileError:
+        return DataFileError(f"glossary {path}, line {header_line(text, 'term.' + key)}: "
                              f"term {key!r}: {what}")
 
     if not isinstance(entry, dict):
@@ -302,15 +274,15 @@ def _term(path: Path, text: str, key: str, entry: Any) -> Term:
     if lang not in ("fr", "en"):
         raise bad(f"lang: {lang!r} is not 'fr' or 'en'")
     why, advice = entry.get("why"), entry.get("advice", "")
-    if not _one_line(why) or not why.strip():
+    if not one_line(why) or not why.strip():
         raise bad("why: one line saying why the word is questioned")
-    if not _one_line(advice):
+    if not one_line(advice):
         raise bad("advice: one line")
     forms = _labelled(entry.get("forms", {}))
     prefixes = entry.get("prefixes", [])
     if forms is None:
         raise bad("forms: a table of label = \"form\" or [\"form\", ...]")
-    if not _strings(prefixes):
+    if not strings(prefixes):
         raise bad("prefixes: a list of word beginnings")
     if not forms and not prefixes:
         raise bad("forms: give at least one form or prefix")
@@ -321,7 +293,7 @@ def _term(path: Path, text: str, key: str, entry: Any) -> Term:
     for alt in alternatives:
         if isinstance(alt, str) and alt.strip():
             alts.append({"": alt})
-        elif isinstance(alt, dict) and alt and _strings(list(alt.values())):
+        elif isinstance(alt, dict) and alt and strings(list(alt.values())):
             alts.append(dict(alt))
         else:
             raise bad(f"alternatives: {alt!r} is not a text or a table label = \"text\"")
@@ -334,8 +306,6 @@ def _term(path: Path, text: str, key: str, entry: Any) -> Term:
                 advice.strip())
 
 
-def _one_line(value: Any) -> TypeGuard[str]:
-    return isinstance(value, str) and "\n" not in value.strip()
 
 
 def _labelled(forms: Any) -> dict[str, tuple[str, ...]] | None:
@@ -345,23 +315,14 @@ def _labelled(forms: Any) -> dict[str, tuple[str, ...]] | None:
     out: dict[str, tuple[str, ...]] = {}
     for label, value in forms.items():
         values = [value] if isinstance(value, str) else value
-        if not _strings(values) or not values:
+        if not strings(values) or not values:
             return None
         out[label] = tuple(values)
     return out
 
 
-def _strings(values: Any) -> bool:
-    return isinstance(values, list) and all(isinstance(v, str) and v.strip() for v in values)
 
 
-def _line(text: str, table: str) -> int:
-    """The line of ``[table]`` in a TOML text (1 when it is not written as a header)."""
-    header = re.compile(r"^[ \t]*\[[ \t]*" + r"[ \t]*\.[ \t]*".join(
-        rf"(?:{re.escape(p)}|\"{re.escape(p)}\")" for p in table.split(".", 1)) + r"[ \t]*\]",
-        re.M)
-    found = header.search(text)
-    return text.count("\n", 0, found.start()) + 1 if found else 1
 
 
 # --- flags ------------------------------------------------------------------------------
@@ -404,23 +365,23 @@ class Flags:
 def load_flags(user: Path | None = None) -> tuple[Flags, list[str]]:
     """The bundled flags merged by id with ``user``'s file (when it exists), and the
     warnings about a user file that cannot be used (the bundled flags are then used
-    alone). A bundled file that cannot be used raises ``GlossaryError``."""
+    alone). A bundled file that cannot be used raises ``DataFileError``."""
     flags = _read_flags(data_dir() / FLAGS_FILE)
     warnings: list[str] = []
     if user is not None and user.exists():
         try:
             flags = {**flags, **_read_flags(user)}
-        except GlossaryError as e:
+        except DataFileError as e:
             warnings.append(f"{e}; the bundled flags are used without it")
     return Flags(flags), warnings
 
 
 def _read_flags(path: Path) -> dict[str, Flag]:
-    text, data = _toml(path, "flags")
+    text, data = read_toml(path, "flags")
     flags = {}
-    for key, entry in _tables(path, "flags", text, data, "flag", ()).items():
-        def bad(what: str, key: str = key) -> GlossaryError:
-            return GlossaryError(f"flags {path}, line {_line(text, 'flag.' + key)}: "
+    for key, entry in tables(path, "flags", text, data, "flag", ()).items():
+        def bad(what: str, key: str = key) -> DataFileError:
+            return DataFileError(f"flags {path}, line {header_line(text, 'flag.' + key)}: "
                                  f"flag {key!r}: {what}")
 
         if not _FLAG_ID.fullmatch(key):
@@ -432,11 +393,11 @@ def _read_flags(path: Path) -> dict[str, Flag]:
             raise bad(f"unknown field {unknown[0]!r}; known: name, keywords, checklist")
         name, keywords, checklist = (entry.get("name"), entry.get("keywords", []),
                                      entry.get("checklist"))
-        if not isinstance(name, str) or not name.strip() or not _one_line(name):
+        if not isinstance(name, str) or not name.strip() or not one_line(name):
             raise bad("name: a few words on one line")
-        if not _strings(keywords):
+        if not strings(keywords):
             raise bad("keywords: a list of words")
-        if not _strings(checklist) or not checklist:
+        if not strings(checklist) or not checklist:
             raise bad("checklist: a list of the items to tick before approval")
         if len(set(checklist)) < len(checklist):
             raise bad("checklist: an item is there twice")

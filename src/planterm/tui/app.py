@@ -29,9 +29,10 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Header
 from textual.worker import Worker, WorkerState
 
+from planterm.agenda import local_text
 from planterm.config import Settings, SettingsError, config_path
 from planterm.history import History, HistoryError, Outcome
-from planterm.model import ModelError, Post, utcnow
+from planterm.model import Event, ModelError, Post, Status, utcnow
 from planterm.sessions import Marker, Session
 from planterm.storage import StoreBusy, StoreError
 from planterm.store import BadDocuments, PostQuery, Store, StoreMissing
@@ -39,7 +40,13 @@ from planterm.text import inert
 from planterm.triage import free_slot
 from planterm.tui.commands import PaneCommands
 from planterm.tui.keys import key_groups
-from planterm.tui.messages import PeriodShown, PlanChanged, Said, WriteRequested
+from planterm.tui.messages import (
+    LiveRequested,
+    PeriodShown,
+    PlanChanged,
+    Said,
+    WriteRequested,
+)
 from planterm.tui.screens.help import HelpScreen
 from planterm.tui.widgets.calendar import CalendarPane
 from planterm.tui.widgets.key_footer import KeyFooter
@@ -59,6 +66,9 @@ HEARTBEAT_SECONDS = 60.0
 WRITE_LOCK_SECONDS = 0.25
 """How long a write from the planner waits for another process's lock; past that the
 change waits in a queue and is retried, so keys never freeze behind a busy store."""
+
+LIVE_AHEAD_DAYS = 8
+"""The command palette offers live mode on the occurrences from today to a week ahead."""
 
 RETRY_SECONDS = 1.0
 """How often changes waiting for a busy store are tried again."""
@@ -195,8 +205,9 @@ class PlantermApp(App[None]):
 
     @on(Said)
     def _said(self, said: Said) -> None:
-        """On a screen with a message line (the planner, a list of posts), it takes the
-        message in place of the last one; over a dialog, one toast replaces the last."""
+        """On a screen with a message line (the planner, a list of posts, live mode), it
+        takes the message in place of the last one; over a dialog, one toast replaces the
+        last."""
         lines = self.screen.query(MessageLine)
         if lines:
             lines.first().say(said.text, said.severity, said.timeout)
@@ -343,6 +354,15 @@ class PlantermApp(App[None]):
             self._say_pending()
             self._retry_later()
 
+    def write_now(self, before: Post | None, after: Post | None) -> Post | None:
+        """Write a change through the history at once (undoable) and show it; errors are
+        raised, not queued: for a screen that keeps the user's text itself (live mode)."""
+        assert self.history is not None and self.store is not None
+        alone = not self.store.changed()
+        outcome = self.history.apply(before, after)
+        self._done(outcome, alone)
+        return outcome.post
+
     def _retry_later(self) -> None:
         self._retry_timer = self.set_timer(RETRY_SECONDS, self._retry, name="retry busy store")
 
@@ -396,6 +416,10 @@ class PlantermApp(App[None]):
         # said over the editor, where the user's eyes are now
         self.notify(f"{why}: your version is kept in the editor; ctrl+s tries again, Escape "
                     "drops it", title="kept", severity="warning")
+
+    @on(LiveRequested)
+    def _live_requested(self, message: LiveRequested) -> None:
+        self.open_live(message.event, message.start)
 
     @on(WriteRequested)
     def _write_requested(self, message: WriteRequested) -> None:
@@ -501,7 +525,8 @@ class PlantermApp(App[None]):
         self.push_screen(HelpScreen(key_groups(self.screen, self.settings.keymap)))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The app's own actions, from its bindings, beside Textual's (theme, keys...)."""
+        """The app's own actions, from its bindings, beside Textual's (theme, keys...),
+        and live mode on each occurrence of the coming week."""
         yield from super().get_system_commands(screen)
         planner = key_groups(screen, {})[0]
         for key in planner.keys:
@@ -511,6 +536,42 @@ class PlantermApp(App[None]):
         if self.store is not None:
             yield SystemCommand("Objectives and themes", "Add, edit, archive, merge or delete "
                                 "the objectives and themes", self.action_structure)
+        yield from self._live_commands()
+
+    def _live_commands(self) -> Iterator[SystemCommand]:
+        if self.store is None:
+            return
+        from planterm.events import listing, today_start  # loaded on use
+        from planterm.templates import load_templates
+
+        now = self.now()
+        week = today_start(now, self.settings) + timedelta(days=LIVE_AHEAD_DAYS)
+        for item in listing(self.store, self.settings, load_templates(), now, end=week):
+            event, start = item.occurrence.event, item.occurrence.start
+            yield SystemCommand(f"Live: {inert(event.title)} · "
+                                f"{local_text(start, self.settings)}",
+                                "Log posts live during this event (live mode)",
+                                lambda e=event, s=start: self.open_live(e, s))
+
+    def open_live(self, event: Event, start: datetime) -> None:
+        """Live mode on one occurrence of an event, once its status is chosen (and, for an
+        occurrence neither today nor running, once the user has said yes)."""
+        from planterm import live
+        from planterm.coverage import occurrence_end
+        from planterm.tui.screens.live import LiveScreen, LiveStart, start_warning
+
+        if event.cancelled:
+            self.notify(f"'{event.title}' is cancelled: no live mode", severity="warning")
+            return
+        warning = start_warning(self.now(), start, occurrence_end(event, start),
+                                self.settings.tz)
+
+        def chosen(status: Status | None) -> None:
+            if status is not None:
+                channels = tuple(event.channels or self.settings.channels)
+                self.push_screen(LiveScreen(live.Setup(event, start, channels, status)))
+
+        self.push_screen(LiveStart(event, local_text(start, self.settings), warning), chosen)
 
 
 def _planner_classes() -> Iterator[type[DOMNode]]:

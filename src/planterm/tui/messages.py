@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from textual.message import Message
 from textual.notifications import SeverityLevel
 
-from planterm.model import Post
+from planterm.model import Event, Post
 from planterm.store import Store
 
 
@@ -57,3 +59,13 @@ class Said(Message):
         self.text = text
         self.severity = severity
         self.timeout = timeout
+
+
+class LiveRequested(Message):
+    """A pane asks for live mode on one occurrence of an event (the app opens it)."""
+
+    def __init__(self, event: Event, start: datetime) -> None:
+        super().__init__()
+        self.event = event
+        self.start = start
+        """The occurrence's start (aware)."""

@@ -17,7 +17,7 @@ from planterm.config import Settings
 from planterm.dates import parse_when, period_label, shift_period, weekday_abbr
 from planterm.model import Post
 from planterm.store import Store
-from planterm.tui.messages import PlanChanged
+from planterm.tui.messages import LiveRequested, PlanChanged
 from planterm.tui.widgets.agenda_view import AgendaView
 from planterm.tui.widgets.first_steps import first_steps
 from planterm.tui.widgets.marks import EVENT_MARK
@@ -59,6 +59,8 @@ class CalendarPane(TriageKeys, PeriodPane):
            "Show the post, or the event with its posts (month: on a day, open the week)"),
         _b("U", "undated", "Undated", "undated",
            "List the posts without a date (the list view's last section)"),
+        _b("L", "live", "Live", "live", "Live mode on the selected event: log posts as it "
+           "happens"),
         *filter_bindings("calendar", "Show every post again"),
     ]
 
@@ -216,6 +218,15 @@ class CalendarPane(TriageKeys, PeriodPane):
             self.view = "week"
         elif (post := self.selected_post()) is not None:
             self.open_post(post)
+
+    def action_live(self) -> None:
+        """Live mode on the selected event's occurrence; on a post, say how to get there."""
+        occ = self.shown.selected_event if self.shown is not None else None
+        if occ is None:
+            self.notify("select an event (◆) first: live mode logs posts for an event",
+                        severity="warning", timeout=3)
+            return
+        self.post_message(LiveRequested(occ.event, occ.start))
 
     def show_post(self, post: Post | None) -> None:
         """Select ``post`` wherever it is: its week, or the list's undated section."""
