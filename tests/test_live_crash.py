@@ -5,6 +5,7 @@ store and the fourth is back in the box."""
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 from datetime import UTC, datetime, timedelta
@@ -22,9 +23,10 @@ TYPED = "Quatrième, en cours de frappe"
 
 
 def open_live(terminal: Terminal) -> None:
-    terminal.press(b"\x10", b"Search for commands")  # ctrl+p, the command palette
-    terminal.press(b"Live", b"Nocturne")  # the hit, "Live" highlighted in it
-    terminal.press(b"\r", b"Log the posts as")
+    """Up to the day's first entry, the event (it starts before the posts logged during
+    it), then L and p."""
+    os.write(terminal.master, b"kkkkk")
+    terminal.press(b"L", b"Log the posts as")
     terminal.press(b"p", b"LIVE")
 
 

@@ -36,10 +36,23 @@ def app_on(path: Path, settings: Settings = SETTINGS) -> PlantermApp:
 
 
 async def ready(pilot: Pilot[Any]) -> CalendarPane:
-    """Wait until the store is open and drawn; return the calendar pane."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Wait until the store is open and drawn; return the calendar pane.
+
+    On a loaded machine the worker that opens the store may not have been started when
+    the first wait returns: wait again (a bounded number of times) until the calendar has
+    drawn its period, unless the store is never going to open (a refused store).
+    """
+    for _ in range(WAITS):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        panes = pilot.app.query(CalendarPane)
+        if not panes or panes.first().shown is not None or pilot.app.return_code is not None:
+            break
     return pilot.app.query_one(CalendarPane)
+
+
+WAITS = 50
+"""How many rounds ``ready`` waits for the first period to be drawn."""
 
 
 def notes(app: PlantermApp) -> list[tuple[str, str]]:
