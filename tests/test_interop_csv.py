@@ -10,8 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from interop_support import NOW, demo, files
 
+from interop_support import NOW, demo, files
 from planterm.cli import run
 from planterm.config import Settings
 from planterm.interop.table import HEADER, export_csv, read_csv
@@ -75,7 +75,7 @@ def test_a_spreadsheet_in_french_with_typed_dates(tmp_path: Path) -> None:
     assert [str(r) for r in incoming.refused] == [
         "row 2, column 'Statut': unknown status 'brouillon'; known: idea, draft, review, "
         "approved, scheduled, published, cancelled"]
-    fixed = sheet.replace("brouillon".encode(), b"draft")
+    fixed = sheet.replace(b"brouillon", b"draft")
     incoming = read_csv(fixed, "s.csv", store, Settings(), NOW)
     assert [c.key for _, c in incoming.categories] == ["prehistoire"]
     incoming.apply(store)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
-from interop_support import demo, files
 
+from interop_support import demo, files
 from planterm.cli import run
 from planterm.config import Settings
 from planterm.interop.ics import export_ics, post_description, read_ics, same_rule
