@@ -517,8 +517,9 @@ class Store:
                 if self.category(table, cat.key) is None:
                     self._insert(table, [cat.to_doc()])
             self._bring("events", [e.to_doc() for e in events])
+            known = {t: {c.key for c in self._categories(t)} for t in ("objectives", "themes")}
             for post in posts:
-                self.check_post(post)
+                self.check_post(post, known)
             self._bring("posts", [p.to_doc() for p in posts])
 
     def _bring(self, table: Literal["posts", "events"], docs: list[dict[str, Any]]) -> None:
@@ -630,8 +631,9 @@ class Store:
                       lambda d: Post.from_doc(d, post_id).to_doc())
         return None if doc is None else Post.from_doc(doc, post_id)
 
-    def check_post(self, post: Post) -> None:
-        """Raise ``ModelError`` naming the field if a post refers to unknown things."""
+    def check_post(self, post: Post, known: Mapping[str, set[str]] | None = None) -> None:
+        """Raise ``ModelError`` naming the field if a post refers to unknown things.
+        ``known``: the keys of each table, read once for many posts (an import's)."""
         if not post.title.strip():
             raise ModelError("title", "must not be empty")
         for ch in post.channels:
@@ -641,7 +643,7 @@ class Store:
         tagged: tuple[tuple[CategoryTable, list[str]], ...] = (
             ("objectives", post.objectives), ("themes", post.themes))
         for table, keys in tagged:
-            have = {c.key for c in self._categories(table)}
+            have = known[table] if known else {c.key for c in self._categories(table)}
             for key in keys:
                 if key not in have:
                     raise ModelError(table, self.unknown_message(table, key))

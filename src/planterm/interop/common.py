@@ -68,6 +68,8 @@ class NewCategories:
         self.known: dict[CategoryTable, list[Category]] = {
             "objectives": store.objectives(), "themes": store.themes()}
         self.made: list[tuple[CategoryTable, Category]] = []
+        self._found: dict[tuple[CategoryTable, str], str] = {}
+        """Names already resolved: a file names the same few thousands of times."""
 
     def keys(self, table: CategoryTable, names: list[str]) -> list[str]:
         """The keys of ``names`` (keys or names, case and accents aside, archived ones too:
@@ -75,10 +77,13 @@ class NewCategories:
         that would read as another's."""
         keys: list[str] = []
         for name in names:
-            try:
-                (key,) = resolve_categories([name], self.known[table], table)
-            except ModelError:
-                key = self._make(table, name)
+            key = self._found.get((table, name))
+            if key is None:
+                try:
+                    (key,) = resolve_categories([name], self.known[table], table)
+                except ModelError:
+                    key = self._make(table, name)
+                self._found[table, name] = key
             if key not in keys:
                 keys.append(key)
         return keys
@@ -99,6 +104,8 @@ class NewCategories:
         for table, cat in self.made[count:]:
             self.known[table].remove(cat)
         del self.made[count:]
+        self._found = {k: v for k, v in self._found.items()
+                       if v in {c.key for c in self.known[k[0]]}}
 
     def listed(self) -> str:
         """``objectives: a, b; themes: c`` for the message, empty when none is made."""
