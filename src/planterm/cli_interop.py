@@ -258,8 +258,8 @@ def _say_changes(incoming: Incoming[Any], what: str, would: str, settings: Setti
     made = ", ".join(f"{t[:-1]} {c.key}" for t, c in incoming.categories)
     if made:
         say(f"  {would}create {made}")
-    n = len(incoming.categories)
-    made = f"{n} objective{'s' * (n != 1)} and theme{'s' * (n != 1)}"
+    made = " and ".join(plural(n, one) for one in ("objective", "theme") if (n := sum(
+        1 for t, _ in incoming.categories if t == f"{one}s")))
     say(f"{would}{'add' if would else 'added'} {plural(len(incoming.added), what)}, "
         f"{'update' if would else 'updated'} {len(incoming.updated)}, "
         f"{incoming.unchanged} already the same"
