@@ -106,12 +106,3 @@ class NewCategories:
         del self.made[count:]
         self._found = {k: v for k, v in self._found.items()
                        if v in {c.key for c in self.known[k[0]]}}
-
-    def listed(self) -> str:
-        """``objectives: a, b; themes: c`` for the message, empty when none is made."""
-        parts = []
-        for table in ("objectives", "themes"):
-            keys = [c.key for t, c in self.made if t == table]
-            if keys:
-                parts.append(f"{table}: {', '.join(keys)}")
-        return "; ".join(parts)

@@ -20,7 +20,7 @@ import copy
 import hashlib
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -424,8 +424,3 @@ def same_rule(one: str, other: str) -> bool:
         return one == other
     return bool(vRecur.from_ical(one.removeprefix("RRULE:"))
                 == vRecur.from_ical(other.removeprefix("RRULE:")))
-
-
-def changed_fields(before: Event, after: Event) -> list[str]:
-    """The names of the fields an update changes, for ``--dry-run``."""
-    return [f.name for f in fields(Event) if getattr(before, f.name) != getattr(after, f.name)]
