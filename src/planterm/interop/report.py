@@ -255,6 +255,7 @@ h2{font-size:1.25rem;margin-top:2rem;color:#1f5f8b}h3{font-size:1.05rem}
 table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}
 th,td{border:1px solid #c8c8cc;padding:.25rem .5rem;text-align:left;vertical-align:top}
 th{background:#eef3f7}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.matrix{font-size:.78rem}.matrix td.n{white-space:nowrap}.matrix th,.matrix td{padding:.2rem .3rem}
 .gap{color:#9a3412}.muted{color:#55555a}svg{max-width:100%;height:auto}
 svg text{font:12px system-ui,sans-serif;fill:#1d1d1f}
 @media print{body{margin:0;max-width:none;font-size:11pt}h2{break-after:avoid}
@@ -267,27 +268,33 @@ def esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _table(head: list[str], rows: list[list[str]], numeric: frozenset[int] = frozenset()
-           ) -> str:
-    """An HTML table; cells are HTML already (escaped by the caller)."""
+def _table(head: list[str], rows: list[list[str]], numeric: frozenset[int] = frozenset(),
+           css: str = "") -> str:
+    """An HTML table (of class ``css``); cells are HTML already (escaped by the caller)."""
     th = "".join(f"<th>{h}</th>" for h in head)
     body = "".join("<tr>" + "".join(
         f'<td class="n">{c}</td>' if i in numeric else f"<td>{c}</td>"
         for i, c in enumerate(row)) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+    klass = f' class="{css}"' if css else ""
+    return f"<table{klass}><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _html_matrix(m: Matrix) -> str:
     if not m.total:
         return "<p class=muted>No post in this period.</p>"
-    head = ["objective \\ theme", *(esc(c.name) for c in m.themes), "total"]
-    rows = [[esc(r.name), *(esc(cell_text(m, r, c)) for c in m.themes), esc(_line_text(r))]
+    # columns by key, their names in a tooltip: ten themes' names would not fit a page
+    head = ["objective \\ theme", *(f'<abbr title="{esc(c.name)}">{esc(c.key or "—")}</abbr>'
+                                     for c in m.themes), "total"]
+    def against(line: Line) -> str:  # on two lines: a column stays as narrow as its counts
+        return f"{esc(versus(line))}<br>{esc(difference_text(line))}"
+
+    rows = [[esc(r.name), *(esc(cell_text(m, r, c)) for c in m.themes), against(r)]
             for r in m.objectives]
-    rows.append(["total", *(esc(_line_text(c)) for c in m.themes), str(m.total)])
+    rows.append(["total", *(against(c) for c in m.themes), str(m.total)])
     gaps = m.gaps()
     listed = "".join(f'<li class="gap">{esc(gap_text(g))}</li>' for g in gaps[:10])
     said = f"<p>Gaps ({len(gaps)}):</p><ul>{listed}</ul>" if gaps else "<p>No gap.</p>"
-    return _table(head, rows, frozenset(range(1, len(head)))) + said
+    return _table(head, rows, frozenset(range(1, len(head))), "matrix") + said
 
 
 def mix_chart(h: Handover) -> str:
