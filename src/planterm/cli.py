@@ -171,6 +171,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_matrix_parser(sub, common)
     _add_live_parser(sub, common)
 
+    from planterm import cli_interop  # it builds on this module: loaded once this one is
+
+    cli_interop.add_parsers(sub, common)
+
     check = sub.add_parser("check", parents=[common], help="validate the store, change nothing",
                            description="Validate the store and list its backups; writes nothing "
                                        "unless --compact or --repair is given.")
@@ -427,6 +431,11 @@ def store_path(args: argparse.Namespace, settings: Settings) -> Iterator[Path]:
 def writes(args: argparse.Namespace) -> bool:
     """Whether the command may write: every command but the read-only ones, and ``check``
     with ``--compact`` or ``--repair``."""
+    from planterm import cli_interop
+
+    interop = cli_interop.writes(args)
+    if interop is not None:
+        return interop
     if args.command == "check":
         return bool(args.compact or args.repair)
     if args.command in STRUCTURE:
@@ -986,23 +995,25 @@ def cmd_week(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     """planterm list."""
-    start = ctx.when(args.start, "--from") if args.start else None
-    end = ctx.when(args.end, "--to") if args.end else None
-    if start and end and end <= start:
-        raise InputError(f"--to: {agenda.local_text(end, ctx.settings)} is not after --from "
-                         f"{agenda.local_text(start, ctx.settings)}; swap them?")
-    query = replace(
-        filter_query(ctx.store, args),
-        start=start,
-        end=end,
-        statuses=frozenset(parse_status(s) for s in args.status),
-    )
+    query = list_query(ctx, args)
     if args.json:
         print_posts_json(ctx, query)
     else:
         posts = ctx.store.posts(query)
         print_posts(ctx, posts, plural(len(posts), "post"), query.start, query.end)
     return 0
+
+
+def list_query(ctx: Context, args: argparse.Namespace) -> PostQuery:
+    """The query of ``list``'s options (--from, --to, --status and the filters), which the
+    exports take too."""
+    start = ctx.when(args.start, "--from") if args.start else None
+    end = ctx.when(args.end, "--to") if args.end else None
+    if start and end and end <= start:
+        raise InputError(f"--to: {agenda.local_text(end, ctx.settings)} is not after --from "
+                         f"{agenda.local_text(start, ctx.settings)}; swap them?")
+    return replace(filter_query(ctx.store, args), start=start, end=end,
+                   statuses=frozenset(parse_status(s) for s in args.status))
 
 
 def filter_query(store: Store, args: argparse.Namespace) -> PostQuery:
@@ -1320,6 +1331,13 @@ COMMANDS = {"add": cmd_add, "live": cmd_live,
             "objective": cmd_structure, "theme": cmd_structure, "matrix": cmd_matrix}
 
 
+def command(name: str) -> Callable[[Context, argparse.Namespace], int]:
+    """The function of a command: this module's, or handover and interop's."""
+    from planterm import cli_interop
+
+    return COMMANDS.get(name) or cli_interop.COMMANDS[name]
+
+
 def check_utf8(argv: Sequence[str]) -> None:
     """Refuse an argument that is not valid UTF-8 (Python keeps its bad bytes as surrogates)."""
     for arg in argv:
@@ -1353,7 +1371,7 @@ def run(argv: Sequence[str] | None = None) -> int:
                 say(f"planterm: migrated the store from version {store.report.migrated_from};"
                     f" backup in {store.report.backup}", err=True)
             ctx = Context(settings, store, utcnow())
-            return COMMANDS[args.command](ctx, args)
+            return command(args.command)(ctx, args)
     except (InputError, SettingsError, ModelError, TransitionError, channels.UnknownChannel,
             DateParseError) as e:
         say(f"planterm: {inert(str(e))}", err=True)

@@ -582,6 +582,65 @@ class Store:
             # raised out here: an exception inside a transaction reloads the whole store
             raise ChangedElsewhere(label, what)
 
+    # --- imports and restores ----------------------------------------------
+
+    def uid_index(self, table: Literal["posts", "events"]) -> dict[str, int]:
+        """Each uid of ``table`` and its document id: what imports and exports key on."""
+        return {doc["uid"]: int(doc_id)
+                for doc_id, doc in self.storage.read().get(table, {}).items()}
+
+    def bring_in(self, categories: Sequence[tuple[CategoryTable, Category]] = (),
+                 events: Sequence[Event] = (), posts: Sequence[Post] = ()) -> None:
+        """Write what an import brings, all or nothing, in one transaction: new objectives
+        and themes first, then events and posts, each keyed on its uid.
+
+        An event or post whose uid the store holds is written over that document (the
+        store's id kept); any other is added under a new id with the uid it came with, so
+        that importing the same file again updates rather than duplicates. A post's
+        ``event`` must already name a stored event (the caller resolves it); posts are
+        checked as every write checks them, and nothing is written if one fails.
+        """
+        for _, cat in categories:
+            CATEGORY.fit(cat.to_doc())
+        with self.storage.transaction():
+            for table, cat in categories:
+                if self.category(table, cat.key) is None:
+                    self._insert(table, [cat.to_doc()])
+            self._bring("events", [e.to_doc() for e in events])
+            known = {t: {c.key for c in self._categories(t)} for t in ("objectives", "themes")}
+            for post in posts:
+                self.check_post(post, known)
+            self._bring("posts", [p.to_doc() for p in posts])
+
+    def _bring(self, table: Literal["posts", "events"], docs: list[dict[str, Any]]) -> None:
+        """Documents keyed on their uid: written over the stored one, or added (inside the
+        caller's transaction)."""
+        known = self.uid_index(table)
+        fresh = [doc for doc in docs if doc["uid"] not in known]
+        for doc in docs:
+            if doc["uid"] in known:
+                SHAPES[table].fit(doc)
+                self._tables[table].upsert(Document(doc, known[doc["uid"]]))
+        if fresh:
+            self._insert(table, fresh)
+
+    def restore(self, tables: Mapping[str, Mapping[str, dict[str, Any]]]) -> Path:
+        """Replace everything the store holds with ``tables`` (another store's, already
+        checked by opening it), atomically, after a backup of what it holds now; returns
+        that backup. Ids stay never reused: the high-water marks are the higher of both."""
+        with self.storage.transaction() as current:
+            kept = self.backup("restore")  # under the lock: exactly what is replaced
+            new = {name: {i: dict(doc) for i, doc in docs.items()}
+                   for name, docs in tables.items()}
+            marks = dict(new.setdefault("meta", {}).setdefault("1", {}).get("next_ids") or {})
+            ours = current.get("meta", {}).get("1", {}).get("next_ids") or {}
+            for name in NUMBERED:
+                top = max((int(i) + 1 for i in new.get(name, {})), default=1)
+                marks[name] = max(marks.get(name, 1), ours.get(name, 1), top)
+            new["meta"]["1"]["next_ids"] = marks
+            self.storage.write(new)  # a new main file under a new generation; no journal
+        return kept
+
     # --- posts -----------------------------------------------------------
 
     @property
@@ -701,8 +760,9 @@ class Store:
                       lambda d: Post.from_doc(d, post_id).to_doc())
         return None if doc is None else Post.from_doc(doc, post_id)
 
-    def check_post(self, post: Post) -> None:
-        """Raise ``ModelError`` naming the field if a post refers to unknown things."""
+    def check_post(self, post: Post, known: Mapping[str, set[str]] | None = None) -> None:
+        """Raise ``ModelError`` naming the field if a post refers to unknown things.
+        ``known``: the keys of each table, read once for many posts (an import's)."""
         if not post.title.strip():
             raise ModelError("title", "must not be empty")
         for ch in post.channels:
@@ -712,7 +772,7 @@ class Store:
         tagged: tuple[tuple[CategoryTable, list[str]], ...] = (
             ("objectives", post.objectives), ("themes", post.themes))
         for table, keys in tagged:
-            have = {c.key for c in self._categories(table)}
+            have = known[table] if known else {c.key for c in self._categories(table)}
             for key in keys:
                 if key not in have:
                     raise ModelError(table, self.unknown_message(table, key))

@@ -1,0 +1,108 @@
+"""What the imports share: bad input named with where it is, new objectives and themes,
+and the changes an import would make, written in one transaction."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from planterm.edits import check_category, resolve_categories
+from planterm.model import KEY_RE, Category, Event, ModelError, Post
+from planterm.store import CategoryTable, Store
+from planterm.text import fold
+
+
+class BadFile(ValueError):
+    """A file that cannot be read at all (not UTF-8, no header, cut short): one line saying
+    what and where; nothing of it is imported."""
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """One row or component an import refuses: where it is and why."""
+
+    where: str
+    """``row 7, column date`` or ``line 42, VEVENT 'Visite'``."""
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.why}"
+
+
+Item = TypeVar("Item", Post, Event)
+
+
+@dataclass(slots=True)
+class Incoming(Generic[Item]):
+    """What an import would change: new and updated posts or events, new objectives and
+    themes, notes, and what it refuses."""
+
+    added: list[Item] = field(default_factory=list)
+    updated: list[tuple[Item, Item]] = field(default_factory=list)
+    """Each stored item and what it becomes."""
+    unchanged: int = 0
+    """Items of the file the store already holds exactly."""
+    categories: list[tuple[CategoryTable, Category]] = field(default_factory=list)
+    """Objectives and themes named in the file and missing from the store: made first."""
+    notes: list[str] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
+
+    def apply(self, store: Store) -> None:
+        """Write it all in one transaction (``Store.bring_in``); what was refused is left out."""
+        items = [*self.added, *(new for _, new in self.updated)]
+        posts = [i for i in items if isinstance(i, Post)]
+        events = [i for i in items if isinstance(i, Event)]
+        store.bring_in(self.categories, events, posts)
+
+
+_NOT_KEY = re.compile(r"[^a-z0-9_-]+")
+
+
+class NewCategories:
+    """Objective and theme names of a file resolved against the store; a name the store does
+    not have becomes a new objective or theme (its key made from the name), so that a
+    spreadsheet's own words come in, and the import lists them so that a typo shows."""
+
+    def __init__(self, store: Store) -> None:
+        self.known: dict[CategoryTable, list[Category]] = {
+            "objectives": store.objectives(), "themes": store.themes()}
+        self.made: list[tuple[CategoryTable, Category]] = []
+        self._found: dict[tuple[CategoryTable, str], str] = {}
+        """Names already resolved: a file names the same few thousands of times."""
+
+    def keys(self, table: CategoryTable, names: list[str]) -> list[str]:
+        """The keys of ``names`` (keys or names, case and accents aside, archived ones too:
+        a file records what was); ``ModelError`` for a name no key can be made of, or one
+        that would read as another's."""
+        keys: list[str] = []
+        for name in names:
+            key = self._found.get((table, name))
+            if key is None:
+                try:
+                    (key,) = resolve_categories([name], self.known[table], table)
+                except ModelError:
+                    key = self._make(table, name)
+                self._found[table, name] = key
+            if key not in keys:
+                keys.append(key)
+        return keys
+
+    def _make(self, table: CategoryTable, name: str) -> str:
+        key = _NOT_KEY.sub("-", fold(name).strip()).strip("-_")
+        if not KEY_RE.match(key):
+            raise ModelError(table, f"unknown {table[:-1]} {name!r}, and it has no letter or "
+                                    "digit to make a key of")
+        cat = Category(key, name.strip())
+        check_category(table, cat, self.known[table])
+        self.known[table].append(cat)
+        self.made.append((table, cat))
+        return key
+
+    def forget_after(self, count: int) -> None:
+        """Drop what was made after the first ``count``: a refused row makes nothing."""
+        for table, cat in self.made[count:]:
+            self.known[table].remove(cat)
+        del self.made[count:]
+        self._found = {k: v for k, v in self._found.items()
+                       if v in {c.key for c in self.known[k[0]]}}

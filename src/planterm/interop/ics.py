@@ -1,0 +1,426 @@
+"""iCalendar (RFC 5545) out and in, with the icalendar library.
+
+Out: events as VEVENTs (RRULE and EXDATE kept, DTSTART on the rule's first occurrence, local
+times with the user's TZID and its VTIMEZONE), posts as short VEVENTs at their time
+(calendar apps and khal ignore VTODOs), both with their planterm uid as UID. What
+planterm alone reads (an event's kind, hashtag, channels; which VEVENTs are posts) rides in
+``X-PLANTERM-*`` properties, which other programs ignore. Nothing in the output depends
+on the moment of the export: DTSTAMP is a post's last change (for an event, the plan's),
+so exporting an unchanged plan gives the same bytes, and a calendar app that imports it
+again updates rather than duplicates.
+
+In: the events of a museum's agenda file (or of our own export), with their recurrences
+and exceptions; a moved occurrence (``RECURRENCE-ID``) becomes an exception of its series
+and an event of its own. Each broken component is named by its line and why.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Component, vRecur
+from icalendar import Event as VEvent
+
+from planterm import __version__
+from planterm.config import Settings
+from planterm.dates import DateParseError, expand_rrule, validate_rrule
+from planterm.edits import resolve_channels, split_list
+from planterm.events import check_event, normal_hashtag
+from planterm.interop.common import BadFile, Incoming, NewCategories, Refused
+from planterm.model import Event, EventKind, ModelError, Post, Status, iso
+from planterm.store import Store
+
+POST_MINUTES = 15
+"""How long a post's VEVENT lasts: long enough to be seen in a day view."""
+PRODID = f"-//planterm//planterm {__version__}//EN"
+X_TYPE = "X-PLANTERM-TYPE"
+"""``post`` or ``event``: which VEVENTs planterm wrote as posts (left aside on import)."""
+_CONFIRMED = frozenset({Status.APPROVED, Status.SCHEDULED, Status.PUBLISHED})
+_RULE_REACH = timedelta(days=366 * 20)
+"""How far ahead the first occurrence of a rule is looked for."""
+_EVENT_X = {"kind": "X-PLANTERM-KIND", "hashtag": "X-PLANTERM-HASHTAG",
+            "channels": "X-PLANTERM-CHANNELS", "objectives": "X-PLANTERM-OBJECTIVES",
+            "themes": "X-PLANTERM-THEMES", "template": "X-PLANTERM-TEMPLATE"}
+"""The event fields that only planterm reads back, and their property."""
+
+
+@dataclass(frozen=True, slots=True)
+class Exported:
+    """An export's bytes and what it holds."""
+
+    data: bytes
+    events: int
+    posts: int
+    undated: int
+    """Posts left out because they have no date."""
+
+
+def post_status(status: Status) -> str:
+    """A post's STATUS: TENTATIVE before approved, CONFIRMED from approved on, CANCELLED."""
+    if status is Status.CANCELLED:
+        return "CANCELLED"
+    return "CONFIRMED" if status in _CONFIRMED else "TENTATIVE"
+
+
+def export_ics(events: Sequence[Event], posts: Sequence[Post], settings: Settings,
+               event_uids: dict[int, str]) -> Exported:
+    """The calendar of ``events`` and the dated ``posts``; ``event_uids``: each event id's
+    uid, for a post's RELATED-TO (its event may not be among those exported)."""
+    tz = settings.tz
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    dated = [p for p in posts if p.scheduled is not None]
+    stamp = max((p.updated for p in posts), default=datetime(2000, 1, 1, tzinfo=UTC))
+    for event in events:
+        cal.add_component(_event_component(event, tz, stamp))
+    for post in dated:
+        cal.add_component(_post_component(post, tz, event_uids))
+    cal.add_missing_timezones()
+    return Exported(cal.to_ical(), len(events), len(dated), len(posts) - len(dated))
+
+
+def _event_component(event: Event, tz: ZoneInfo, stamp: datetime) -> VEvent:
+    """One event as a VEVENT; a repeating one starts on its rule's first occurrence (RFC
+    5545 counts DTSTART as one, so it must be one), its end moved by as much."""
+    start = event.start
+    if event.rrule:
+        first = expand_rrule(event.rrule, start, start, start + _RULE_REACH, tz)
+        start = first[0] if first else start
+    comp = VEvent()
+    comp.add("uid", event.uid)
+    comp.add("dtstamp", stamp)
+    comp.add("summary", event.title)
+    comp.add("dtstart", start.astimezone(tz))
+    if event.end is not None:
+        comp.add("dtend", (event.end + (start - event.start)).astimezone(tz))
+    if event.rrule:
+        comp.add("rrule", _rule_out(event.rrule, tz))
+    if event.exdates:
+        comp.add("exdate", [d.astimezone(tz) for d in event.exdates])
+    if event.place:
+        comp.add("location", event.place)
+    if event.notes:
+        comp.add("description", event.notes)
+    comp.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+    comp.add("categories", [event.kind.value, *event.objectives, *event.themes])
+    comp.add(X_TYPE, "event")
+    for name, prop in _EVENT_X.items():
+        value = getattr(event, name)
+        text = ",".join(value) if isinstance(value, list) else str(value)
+        if text:
+            comp.add(prop, text)
+    return comp
+
+
+def _rule_out(rule: str, tz: ZoneInfo) -> vRecur:
+    """The stored rule for a DTSTART with a TZID: RFC 5545 wants its UNTIL in UTC."""
+    recur = vRecur.from_ical(rule.removeprefix("RRULE:"))
+    until = recur.get("UNTIL")
+    if until:
+        value = until[0]
+        if not isinstance(value, datetime):  # a whole day: until its last second, local
+            value = datetime.combine(value, time(23, 59, 59))
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=tz)
+        recur["UNTIL"] = [value.astimezone(UTC)]
+    return cast(vRecur, recur)
+
+
+def _post_component(post: Post, tz: ZoneInfo, event_uids: dict[int, str]) -> VEvent:
+    """One dated post as a short VEVENT."""
+    assert post.scheduled is not None
+    start = post.scheduled.astimezone(tz)
+    comp = VEvent()
+    comp.add("uid", post.uid)
+    comp.add("dtstamp", post.updated)
+    comp.add("created", post.created)
+    comp.add("last-modified", post.updated)
+    comp.add("summary", f"{post.title} ({post.status})")
+    comp.add("dtstart", start)
+    comp.add("dtend", start + timedelta(minutes=POST_MINUTES))
+    comp.add("status", post_status(post.status))
+    comp.add("transp", "TRANSPARENT")  # a post takes no one's time: never shown as busy
+    categories = [*post.channels, *post.objectives, *post.themes]
+    if categories:
+        comp.add("categories", categories)
+    comp.add("description", post_description(post))
+    if post.event is not None and post.event in event_uids:
+        comp.add("related-to", event_uids[post.event])
+    if post.link:
+        comp.add("url", post.link)
+    comp.add(X_TYPE, "post")
+    return comp
+
+
+def post_description(post: Post) -> str:
+    """The body, then each channel's own text under the channel's name, then hashtags."""
+    parts = [post.body] if post.body else []
+    parts += [f"— {channel}:\n{text}" for channel, text in post.variants.items()]
+    if post.hashtags:
+        parts.append(" ".join(post.hashtags))
+    return "\n\n".join(parts)
+
+
+# --- import -------------------------------------------------------------------
+
+
+def _decode(data: bytes, name: str) -> str:
+    """The file as text; ``BadFile`` naming the line and byte that are not UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise BadFile(f"{name}: line {line}: not UTF-8 (byte {data[e.start]:#04x}); save it "
+                      "as UTF-8 and import it again") from None
+
+
+def _vevent_lines(text: str, name: str) -> list[int]:
+    """The line of each VEVENT, in order; ``BadFile`` for a file that is not iCalendar or
+    whose components do not close (a file cut short)."""
+    stack: list[tuple[str, int]] = []
+    starts: list[int] = []
+    seen = False
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip().upper()
+        if not line or raw[:1] in (" ", "\t"):
+            continue
+        if not seen and line != "BEGIN:VCALENDAR":
+            raise BadFile(f"{name}: line {number}: not an iCalendar file (it should start "
+                          "with BEGIN:VCALENDAR)")
+        seen = True
+        if line.startswith("BEGIN:"):
+            stack.append((line[6:], number))
+            if line == "BEGIN:VEVENT" and len(stack) == 2:
+                starts.append(number)
+        elif line.startswith("END:"):
+            if not stack or stack[-1][0] != line[4:]:
+                opened = f"BEGIN:{stack[-1][0]} of line {stack[-1][1]}" if stack else "nothing"
+                raise BadFile(f"{name}: line {number}: {raw.strip()} ends {opened}")
+            stack.pop()
+    if not seen:
+        raise BadFile(f"{name}: empty file: no calendar in it")
+    if stack:
+        kind, number = stack[-1]
+        raise BadFile(f"{name}: line {number}: BEGIN:{kind} is never ended: the file is cut "
+                      "short")
+    return starts
+
+
+def _aware(value: date | datetime, tz: ZoneInfo) -> datetime:
+    """A DTSTART-like value as aware UTC: a floating time is the user's, a whole day starts
+    at local midnight."""
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    return value.astimezone(UTC).replace(microsecond=0)
+
+
+def _text(comp: Component, prop: str) -> str:
+    """A text property, or ''."""
+    value = comp.get(prop)
+    return "" if value is None else str(value).strip() if prop == "SUMMARY" else str(value)
+
+
+def _event_of(comp: Component, tz: ZoneInfo, cats: NewCategories) -> Event:
+    """The event a VEVENT describes (uid as in the file); ``ModelError`` says what is wrong."""
+    if comp.errors:
+        raise ModelError("VEVENT", "; ".join(f"{p or 'property'}: {e}" for p, e in comp.errors))
+    if comp.get("DTSTART") is None:
+        raise ModelError("DTSTART", "missing: an event needs a start")
+    start = _aware(comp.decoded("DTSTART"), tz)
+    end: datetime | None = None
+    if comp.get("DTEND") is not None:
+        end = _aware(comp.decoded("DTEND"), tz)
+    elif comp.get("DURATION") is not None:
+        end = start + comp.decoded("DURATION")
+    title = _text(comp, "SUMMARY")
+    if not title:
+        raise ModelError("SUMMARY", "missing: an event needs a title")
+    rules = comp.get("RRULE")
+    if isinstance(rules, list):
+        raise ModelError("RRULE", "more than one rule; planterm keeps one per event")
+    rule = "" if rules is None else rules.to_ical().decode()
+    try:
+        validate_rrule(rule)
+    except DateParseError as e:
+        raise ModelError("RRULE", str(e)) from None
+    exdates = [_aware(d.dt, tz) for ex in _listed(comp.get("EXDATE")) for d in ex.dts]
+    event = Event(title=title, start=start, end=end if end and end > start else None,
+                  place=_text(comp, "LOCATION"), notes=_text(comp, "DESCRIPTION"),
+                  rrule=rule, exdates=sorted(set(exdates)),
+                  cancelled=_text(comp, "STATUS").upper() == "CANCELLED",
+                  uid=_uid(comp, title, start))
+    return _planterm_fields(comp, event, cats)
+
+
+def _listed(value: Any) -> list[Any]:
+    """A property that may appear once or several times, as a list."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _uid(comp: Component, title: str, start: datetime) -> str:
+    """The file's UID; a component without one gets a uid drawn from its title and start,
+    so that importing the same file twice still updates rather than duplicates."""
+    uid = _text(comp, "UID").strip()
+    if uid:
+        return uid
+    seed = f"{title}\n{iso(start)}".encode()
+    return str(uuid.UUID(bytes=hashlib.sha256(seed).digest()[:16], version=4))
+
+
+def _planterm_fields(comp: Component, event: Event, cats: NewCategories) -> Event:
+    """The fields only planterm writes (``X-PLANTERM-*``), read back where present."""
+    found = {name: str(comp[prop]) for name, prop in _EVENT_X.items() if prop in comp}
+    if "kind" in found:
+        try:
+            event = replace(event, kind=EventKind(found["kind"].strip().lower()))
+        except ValueError:
+            raise ModelError(_EVENT_X["kind"], f"unknown kind {found['kind']!r}; kinds: "
+                                               f"{', '.join(EventKind)}") from None
+    if "hashtag" in found:
+        event = replace(event, hashtag=normal_hashtag(found["hashtag"]))
+    if "channels" in found:
+        event = replace(event, channels=resolve_channels(split_list(found["channels"]),
+                                                         _EVENT_X["channels"]))
+    if "objectives" in found:
+        event = replace(event, objectives=cats.keys("objectives",
+                                                     split_list(found["objectives"])))
+    if "themes" in found:
+        event = replace(event, themes=cats.keys("themes", split_list(found["themes"])))
+    if "template" in found:
+        event = replace(event, template=found["template"].strip())
+    return event
+
+
+def read_ics(data: bytes, name: str, store: Store, settings: Settings) -> Incoming[Event]:
+    """What importing the calendar ``data`` (read from ``name``) into ``store`` would change.
+
+    ``BadFile`` when the file cannot be read at all; each VEVENT that cannot be an event
+    is in ``refused`` with its line. A UID the store holds updates that event; the fields
+    a foreign file does not carry (kind, hashtag, channels...) are kept as stored.
+    """
+    text = _decode(data, name)
+    lines = _vevent_lines(text, name)
+    try:
+        cal = Calendar.from_ical(text)
+    except ValueError as e:
+        raise BadFile(f"{name}: not a calendar icalendar can read ({e})") from None
+    if not isinstance(cal, Calendar):
+        raise BadFile(f"{name}: holds more than one calendar; import them one at a time")
+    comps = [c for c in cal.subcomponents if c.name == "VEVENT"]
+    incoming: Incoming[Event] = Incoming()
+    cats = NewCategories(store)
+    found: Found = {}
+    moved: list[tuple[int, Component]] = []
+    posts = 0
+    for line, comp in zip(lines, comps, strict=True):
+        if str(comp.get(X_TYPE, "")).lower() == "post":
+            posts += 1
+            continue
+        if comp.get("RECURRENCE-ID") is not None:
+            moved.append((line, comp))
+            continue
+        _take(incoming, found, line, comp, settings, cats)
+    for line, comp in moved:
+        _take_moved(incoming, found, line, comp, settings, cats)
+    incoming.categories = list(cats.made)
+    _sort_out(incoming, [(event, ours) for _, event, ours in found.values()], store)
+    if posts:
+        incoming.notes.append(f"left aside {posts} post{'s' * (posts != 1)} planterm "
+                              "exported (posts come in by CSV)")
+    return incoming
+
+
+Found = dict[str, tuple[int, Event, bool]]
+"""The events read, by uid: the line of their VEVENT, the event, and whether planterm wrote
+it (then its ``X-PLANTERM-*`` fields are all there: one absent is empty)."""
+
+
+def _where(line: int, comp: Component) -> str:
+    title = _text(comp, "SUMMARY")
+    return f"line {line}, VEVENT {title!r}" if title else f"line {line}, VEVENT"
+
+
+def _take(incoming: Incoming[Event], found: Found, line: int,
+          comp: Component, settings: Settings, cats: NewCategories) -> None:
+    """Read one VEVENT into ``found`` by uid, or refuse it with its line."""
+    made = len(cats.made)
+    try:
+        event = _event_of(comp, settings.tz, cats)
+        if event.uid in found:
+            raise ModelError("UID", f"{event.uid} is the VEVENT's of line "
+                                    f"{found[event.uid][0]} too")
+        check_event(event, settings)
+    except ModelError as e:
+        cats.forget_after(made)
+        incoming.refused.append(Refused(_where(line, comp), f"{e.field}: {e.problem}"))
+        return
+    found[event.uid] = line, event, str(comp.get(X_TYPE, "")).lower() == "event"
+
+
+def _take_moved(incoming: Incoming[Event], found: Found, line: int,
+                comp: Component, settings: Settings, cats: NewCategories) -> None:
+    """A moved occurrence: an exception of its series, and an event of its own (uid drawn
+    from the series' and the occurrence's, so that importing again updates it)."""
+    series = _text(comp, "UID").strip()
+    if series not in found:
+        incoming.refused.append(Refused(_where(line, comp), f"RECURRENCE-ID: no repeating "
+                                                            f"VEVENT with UID {series!r}"))
+        return
+    first, event, ours = found[series]
+    moved_from = _aware(comp.decoded("RECURRENCE-ID"), settings.tz)
+    base = replace(event, exdates=sorted({*event.exdates, moved_from}))
+    try:
+        check_event(base, settings)
+    except ModelError as e:
+        incoming.refused.append(Refused(_where(line, comp), f"RECURRENCE-ID: {e.problem}"))
+        return
+    found[series] = first, base, ours
+    own = copy.deepcopy(comp)
+    for prop in ("RRULE", "EXDATE", "UID", "RECURRENCE-ID"):
+        own.pop(prop, None)
+    own.add("uid", f"{series}/{iso(moved_from)}")
+    _take(incoming, found, line, own, settings, cats)
+
+
+def _sort_out(incoming: Incoming[Event], events: Iterable[tuple[Event, bool]],
+              store: Store) -> None:
+    """Each event read: new, an update of the stored event with its uid, or unchanged.
+    An update from a file planterm did not write keeps the fields only planterm has."""
+    index = store.uid_index("events")
+    for event, ours in events:
+        stored_id = index.get(event.uid)
+        if stored_id is None:
+            incoming.added.append(event)
+            continue
+        stored = store.get_event(stored_id)
+        assert stored is not None
+        new = replace(event, id=stored_id)
+        if not ours:
+            new = replace(new, **{name: getattr(stored, name) for name in _EVENT_X})
+        if same_rule(new.rrule, stored.rrule):  # the library writes a rule's parts its own way
+            new = replace(new, rrule=stored.rrule)
+        if new == stored:
+            incoming.unchanged += 1
+        else:
+            incoming.updated.append((stored, new))
+
+
+def same_rule(one: str, other: str) -> bool:
+    """Whether two RRULEs say the same, whatever the order of their parts."""
+    if not (one and other):
+        return one == other
+    return bool(vRecur.from_ical(one.removeprefix("RRULE:"))
+                == vRecur.from_ical(other.removeprefix("RRULE:")))
