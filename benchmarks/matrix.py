@@ -70,17 +70,20 @@ def plain_loop(posts: Mapping[str, Mapping[str, Any]]) -> Counter[tuple[Any, Any
 
 
 def timed(work: Callable[[], object], runs: int, baseline: Callable[[], object]
-          ) -> tuple[list[float], list[float]]:
-    """Seconds for ``work`` and ``baseline``, interleaved, ``runs`` times each."""
-    mine, base = [], []
+          ) -> tuple[list[float], list[float], list[float]]:
+    """Seconds for ``work`` and ``baseline``, interleaved, ``runs`` times each; and the
+    processor time of ``work`` (what it takes when the machine has a core free for it:
+    another process busy on the other core stretches the wall clock, not this)."""
+    mine, base, cpu = [], [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, started = time.perf_counter(), time.process_time()
         work()
         mine.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - started)
         start = time.perf_counter()
         baseline()
         base.append(time.perf_counter() - start)
-    return mine, base
+    return mine, base, cpu
 
 
 def main() -> None:
@@ -104,11 +107,14 @@ def main() -> None:
                 return counted
 
             counted = recompute()
-            mine, base = timed(recompute, args.runs, lambda: plain_loop(posts))
+            mine, base, cpu = timed(recompute, args.runs, lambda: plain_loop(posts))
             p50, b50 = statistics.median(mine) * 1000, statistics.median(base) * 1000
-            verdict = "ok" if p50 <= BUDGET_MS else "over"
-            print(f"{kind:>5}: {counted.total:>6} counted  matrix {p50:6.1f} ms  plain loop "
-                  f"{b50:6.1f} ms  ratio {p50 / b50:4.2f}  budget {BUDGET_MS:.0f} ms: {verdict}")
+            c50 = statistics.median(cpu) * 1000
+            verdict = "ok" if p50 <= BUDGET_MS else f"over ({'ok' if c50 <= BUDGET_MS else 'over'}"\
+                f" in processor time)"
+            print(f"{kind:>5}: {counted.total:>6} counted  matrix {p50:6.1f} ms (processor "
+                  f"{c50:5.1f} ms)  plain loop {b50:6.1f} ms  ratio {p50 / b50:4.2f}  budget "
+                  f"{BUDGET_MS:.0f} ms: {verdict}")
         store.close()
 
 
