@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import subprocess
 import sys
@@ -53,6 +54,7 @@ def test_first_run_writes_defaults_readable_by_tomllib(tmp_path: Path) -> None:
         "store": str(Settings().store),
         "backups": 10,
         "channels": ["instagram", "facebook", "mastodon", "bluesky"],
+        "reviewer": getpass.getuser(),
         "keymap": {},
     }
 
