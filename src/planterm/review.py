@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from planterm.config import Settings
-from planterm.dates import period_label
 from planterm.model import Post, ReviewEntry, Status
 from planterm.sensitive import (
     FLAG_MARK,
@@ -37,10 +36,9 @@ def needs_review(post: Post, known: Wording) -> bool:
 
 
 def tick_text(entry: ReviewEntry, settings: Settings) -> str:
-    """``alice, ven. 4 déc. 10:02``: who ticked (or unticked) an item, and when."""
+    """``alice, 04/12/2026 10:02``: who ticked (or unticked) an item, and when."""
     local = entry.at.astimezone(settings.tz)
-    return f"{entry.by}, {period_label('day', local.date(), locale=settings.locale)} " \
-           f"{local:%H:%M}"
+    return f"{entry.by}, {local:%d/%m/%Y %H:%M}"
 
 
 def term_lines(found: list[Found]) -> list[str]:
