@@ -227,7 +227,7 @@ CONTENT = {  # theme: subjects, titles, bodies, hashtags, objectives
          "préhistoriens expliquent comment on étudie ces traces aujourd'hui, de la fouille au "
          "microscope.",
          "On imagine souvent la préhistoire comme un temps de pure survie. Avec {s}, on "
-         "perçoit pourtant le goût du beau, du partage et de l'invention."],
+         "constate pourtant le goût du beau, du partage et de l'invention."],
         ["#Préhistoire", "#Archéologie", "#Paléolithique"], ["visites", "education", "notoriete"]),
     "evolution": (
         ["le crâne de Néandertal de la galerie", "Lucy et les australopithèques",
@@ -259,7 +259,7 @@ CONTENT = {  # theme: subjects, titles, bodies, hashtags, objectives
          "le déménagement d'une vitrine"],
         ["Coulisses : {s}", "Dans les réserves : {s}", "Ce que vous ne voyez pas : {s}"],
         ["Les coulisses du musée, ce sont des dizaines de métiers. Aujourd'hui, nous vous "
-         "emmenons voir {s}, avec l'équipe qui s'en occupe au quotidien. 🧤",
+         "emmenons parcourir {s}, avec l'équipe qui s'en occupe au quotidien. 🧤",
          "Gants, loupes et patience : voici {s}. Derrière chaque objet exposé, il y a des "
          "semaines de travail minutieux avant qu'il ne retrouve la lumière.",
          "Vous nous demandez ce qui se passe quand le musée est fermé. Réponse en images avec "
@@ -282,7 +282,7 @@ CONTENT = {  # theme: subjects, titles, bodies, hashtags, objectives
          "les coiffes du monde", "les parures d'aujourd'hui", "le parcours famille"],
         ["Parures : {s}", "Dans l'exposition « Parures » : {s}", "Parures, zoom sur {s}"],
         ["Se parer, c'est dire qui l'on est, à qui l'on appartient, ce que l'on croit. Dans « "
-         "Parures. Ce que nous portons », on l'explore avec {s}. ✨",
+         "Parures. Ce que nous portons », on le comprend avec {s}. ✨",
          "Exposition « Parures » : zoom sur {s}. Des premiers coquillages percés aux créations "
          "contemporaines, 100 000 ans d'histoire de l'ornement.",
          "Coup de cœur de l'équipe dans « Parures » : {s}. Et vous, quelle parure "
@@ -430,17 +430,18 @@ IDEAS = [  # title, themes, objectives, channels, body
     ("Série d'été : un pays, un objet", ["societes"], ["visites"], ["instagram", "facebook"],
      "Pour les vacances : un objet par pays, une carte interactive."),
 ]
-GLOSSARY_DRAFTS = [  # weekday, hour, status, title, channels, themes, objectives, flags, body
-    (4, 15, Status.DRAFT, "Masques d'Océanie : une collection à interroger",
+GLOSSARY_DRAFTS = [  # day, hour, status, title, channels, themes, objectives, flags, body
+    (8, 15, Status.DRAFT, "Masques d'Océanie : une collection à interroger",
      ["instagram", "facebook"], ["collections", "societes"], ["debat"], [],
      "Ces objets primitifs ont été découverts en 1931 lors d'une expédition dans le "
      "Pacifique. Que savons-nous de celles et ceux qui les ont faits ?"),
-    (6, 10, Status.REVIEW, "La momie de Chancay quitte la salle", ["instagram", "mastodon"],
+    (10, 10, Status.REVIEW, "La momie de Chancay quitte la salle", ["instagram", "mastodon"],
      ["collections", "recherche"], ["recherche"], [BONES],
      "Notre momie péruvienne quitte la salle pour être étudiée. Qui était cette personne ? "
      "Les chercheurs tentent de le savoir, avec les institutions du Pérou."),
 ]
-"""Drafts with glossary terms to question, drawn and numbered after the rest."""
+"""Drafts with glossary terms to question, drawn and numbered after the rest, in the next
+week (days from the anchor Monday): the counts of the anchor week and month stay theirs."""
 
 UNREADY = [  # weekday, hour, status, title, channels, themes, objectives, body: posts to fix
     (4, 10, Status.REVIEW, "Fil : pourquoi se parer ?", ["x", "bluesky"],
@@ -691,8 +692,8 @@ def build() -> dict[str, dict[str, dict[str, object]]]:
         posts.append(post(title, body, at(wd, hh), status=status, channels=chans,
                           themes=themes, objectives=objs))
         finish(posts[-1], shorten=False)
-    for wd, hh, status, title, chans, themes, objs, flags, body in GLOSSARY_DRAFTS:
-        posts.append(post(title, body, at(wd, hh), status=status, channels=chans,
+    for day, hh, status, title, chans, themes, objs, flags, body in GLOSSARY_DRAFTS:
+        posts.append(post(title, body, at(day, hh), status=status, channels=chans,
                           themes=themes, objectives=objs, flags=flags))
         finish(posts[-1], shorten=False)
 
