@@ -219,6 +219,8 @@ def test_the_demo_is_honest_about_the_moment_it_is_opened(
             assert p.scheduled < floor
             assert events[p.event].start <= p.scheduled
         assert p.created <= p.updated <= now
+        # who ticked what moved with the plan, never after the post's last change
+        assert all(p.updated - timedelta(days=60) <= e.at <= p.updated for e in p.review)
     this_week = [p for p in posts if p.scheduled and week <= p.scheduled.astimezone(
         PARIS).date() < week + timedelta(days=7)]
     assert len(this_week) >= 30  # the week is still full, whatever the moment
