@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import subprocess
 import sys
@@ -53,6 +54,7 @@ def test_first_run_writes_defaults_readable_by_tomllib(tmp_path: Path) -> None:
         "store": str(Settings().store),
         "backups": 10,
         "channels": ["instagram", "facebook", "mastodon", "bluesky"],
+        "reviewer": getpass.getuser(),
         "keymap": {},
     }
 
@@ -376,3 +378,11 @@ def test_config_is_a_core_module() -> None:
     )
 
     assert out.stdout.strip() == "False"
+
+
+def test_the_reviewer_is_the_login_name_unless_the_settings_say(tmp_path: Path) -> None:
+    assert Settings().reviewer == getpass.getuser()
+    assert load_settings(_write(tmp_path, 'reviewer = " Camille "\n')).reviewer == "Camille"
+    for bad in ('reviewer = ""', "reviewer = 3", 'reviewer = "a\\nb"'):
+        with pytest.raises(SettingsError, match=r"settings: reviewer = .* must be a name"):
+            load_settings(_write(tmp_path, bad + "\n"))

@@ -32,7 +32,7 @@ from planterm.events import (
     undo,
 )
 from planterm.model import Category, Event, EventKind, ModelError, Post, Status
-from planterm.store import ChangedElsewhere, Store
+from planterm.store import SCHEMA, ChangedElsewhere, Store
 from planterm.templates import (
     Template,
     TemplateError,
@@ -579,6 +579,6 @@ def test_a_store_of_version_2_opens_its_old_coverage_offsets_dropped(tmp_path: P
     db = TinyDB(path, access_mode="r")
     try:
         assert "coverage" not in db.table("events").get(doc_id=1)  # type: ignore[operator]
-        assert db.table("meta").get(doc_id=1)["schema"] == 3  # type: ignore[index]
+        assert db.table("meta").get(doc_id=1)["schema"] == SCHEMA  # type: ignore[index]
     finally:
         db.close()

@@ -16,6 +16,7 @@ from tinydb import TinyDB
 from planterm.demo import write_demo
 from planterm.model import FLOW, Account, Category, Event, Post, Status, parse_iso
 from planterm.readiness import problems
+from planterm.sensitive import post_terms, set_flags, wording
 from planterm.store import SCHEMA, PostQuery, Store
 
 DEMO = Path(__file__).parents[1] / "data" / "demo.json"
@@ -142,13 +143,32 @@ def test_live_posts(posts: list[Post]) -> None:
 
 
 def test_sensitive_posts_gate_approval(posts: list[Post]) -> None:
+    known = wording()
     flagged = [p for p in posts if p.flags]
     assert len(flagged) >= 10
     for p in flagged:
-        assert p.checklist, p.id
+        assert set(p.flags) <= set(known.flags.flags), p.flags
+        assert list(p.checklist) == list(set_flags(p, p.flags, known.flags).checklist), p.id
         if p.status in READY:
             assert all(p.checklist.values()), (p.id, p.checklist)
-    assert any(not all(p.checklist.values()) for p in flagged)
+        # the checklist is what the review log says, each tick between creation and change
+        assert p.checklist == {**dict.fromkeys(p.checklist, False),
+                               **{e.item: e.done for e in p.review}}, p.id
+        assert all(p.created <= e.at <= p.updated and e.by for e in p.review), p.id
+    assert any(not all(p.checklist.values()) and any(p.checklist.values()) for p in flagged)
+
+
+def test_glossary_terms_in_drafts_and_one_kept_on_purpose(posts: list[Post]) -> None:
+    glossary = wording().glossary
+    drafts = [p for p in posts if p.status is Status.DRAFT and post_terms(p, glossary)]
+    assert drafts
+    assert any({"primitif", "decouverte"} <= {f.match.term.key for f in post_terms(p, glossary)}
+               for p in drafts)
+    kept = [p for p in posts if p.kept]
+    assert any(reason for p in kept for reason in p.kept.values())
+    for p in kept:  # a term kept is no longer flagged there, though it is in the text
+        assert not set(p.kept) & {f.match.term.key for f in post_terms(p, glossary)}
+        assert set(p.kept) <= glossary.keys_in(f"{p.title}\n{p.body}")
 
 
 def test_plain_tinydb_opens_it(tmp_path: Path) -> None:
@@ -199,6 +219,8 @@ def test_the_demo_is_honest_about_the_moment_it_is_opened(
             assert p.scheduled < floor
             assert events[p.event].start <= p.scheduled
         assert p.created <= p.updated <= now
+        # who ticked what moved with the plan, never after the post's last change
+        assert all(p.updated - timedelta(days=60) <= e.at <= p.updated for e in p.review)
     this_week = [p for p in posts if p.scheduled and week <= p.scheduled.astimezone(
         PARIS).date() < week + timedelta(days=7)]
     assert len(this_week) >= 30  # the week is still full, whatever the moment

@@ -19,7 +19,9 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrulestr
 
 from planterm.coverage import slot_id
+from planterm.glossary import load_flags, load_glossary
 from planterm.model import Account, Category, Event, EventKind, Post, Status, iso
+from planterm.sensitive import keep, open_items, set_flags, tick
 from planterm.store import SCHEMA
 
 SEED = 1938
@@ -225,7 +227,7 @@ CONTENT = {  # theme: subjects, titles, bodies, hashtags, objectives
          "préhistoriens expliquent comment on étudie ces traces aujourd'hui, de la fouille au "
          "microscope.",
          "On imagine souvent la préhistoire comme un temps de pure survie. Avec {s}, on "
-         "découvre pourtant le goût du beau, du partage et de l'invention."],
+         "constate pourtant le goût du beau, du partage et de l'invention."],
         ["#Préhistoire", "#Archéologie", "#Paléolithique"], ["visites", "education", "notoriete"]),
     "evolution": (
         ["le crâne de Néandertal de la galerie", "Lucy et les australopithèques",
@@ -257,7 +259,7 @@ CONTENT = {  # theme: subjects, titles, bodies, hashtags, objectives
          "le déménagement d'une vitrine"],
         ["Coulisses : {s}", "Dans les réserves : {s}", "Ce que vous ne voyez pas : {s}"],
         ["Les coulisses du musée, ce sont des dizaines de métiers. Aujourd'hui, nous vous "
-         "emmenons découvrir {s}, avec l'équipe qui s'en occupe au quotidien. 🧤",
+         "emmenons parcourir {s}, avec l'équipe qui s'en occupe au quotidien. 🧤",
          "Gants, loupes et patience : voici {s}. Derrière chaque objet exposé, il y a des "
          "semaines de travail minutieux avant qu'il ne retrouve la lumière.",
          "Vous nous demandez ce qui se passe quand le musée est fermé. Réponse en images avec "
@@ -280,7 +282,7 @@ CONTENT = {  # theme: subjects, titles, bodies, hashtags, objectives
          "les coiffes du monde", "les parures d'aujourd'hui", "le parcours famille"],
         ["Parures : {s}", "Dans l'exposition « Parures » : {s}", "Parures, zoom sur {s}"],
         ["Se parer, c'est dire qui l'on est, à qui l'on appartient, ce que l'on croit. Dans « "
-         "Parures. Ce que nous portons », on le découvre avec {s}. ✨",
+         "Parures. Ce que nous portons », on le comprend avec {s}. ✨",
          "Exposition « Parures » : zoom sur {s}. Des premiers coquillages percés aux créations "
          "contemporaines, 100 000 ans d'histoire de l'ornement.",
          "Coup de cœur de l'équipe dans « Parures » : {s}. Et vous, quelle parure "
@@ -302,7 +304,7 @@ CONTENT = {  # theme: subjects, titles, bodies, hashtags, objectives
         ["le livret-jeux", "les ateliers du mercredi", "les visites scolaires",
          "le parcours des tout-petits", "les anniversaires au musée", "le quiz du week-end"],
         ["En famille : {s}", "Jeune public : {s}", "Pour les petits curieux : {s}"],
-        ["Petits et grands explorateurs, à vous de jouer ! {S} : de quoi découvrir en s'amusant "
+        ["Petits et grands explorateurs, à vous de jouer ! {S} : de quoi apprendre en s'amusant "
          "comment vivaient nos ancêtres. 🦴",
          "Enseignants, animateurs, parents : tout savoir sur {s} est sur notre site, avec des "
          "ressources pédagogiques à télécharger.",
@@ -322,12 +324,16 @@ NOTES = ["Faire relire par le service des publics.", "Crédit photo à vérifier
          "Republier en story le jour J.", "Mentionner les partenaires de l'événement."]
 CANCEL_NOTES = ["Annulé : doublon avec la newsletter.", "Annulé : visuel non validé à temps.",
                 "Annulé : actualité peu propice ce jour-là."]
-CHECKS = {"origine-collections": ["relecture conservation", "sources citées", "ton questionnant"],
-          "restes-humains": ["relecture conservation", "aucune image de restes humains",
-                             "ton questionnant"],
-          "differences-culturelles": ["relecture par la communauté concernée",
-                                      "vocabulaire vérifié (glossaire)", "ton questionnant"]}
-ORIG, BONES, CULT = "origine-collections", "restes-humains", "differences-culturelles"
+FLAGS = load_flags()[0]  # the bundled flags alone: the demo is the same for everyone
+ORIG, BONES, CULT = "collection-origin", "human-remains", "living-community"
+REVIEWERS = ("Camille Martin", "Inès Haddad")
+KEPT = {"« Primitifs » ? Les mots ont une histoire": {
+    "primitif": "cité entre guillemets : le post interroge ce mot",
+    "tribu": "cité entre guillemets, comme sur les anciens cartels"}}
+"""Terms kept on purpose, by the title of the post that keeps them, with the reason."""
+GLOSSARY = load_glossary()[0]
+FOSSILS = {"prehistoire", "evolution"}
+"""Themes where « découverte » is a fossil's: kept on purpose, with that reason."""
 SENSITIVE = [  # week, weekday, hour, title, flags, themes, objectives, event hashtag, body
     (-19, 2, 11, "D'où vient ce masque ?", [ORIG], ["collections", "societes"], ["debat"], "",
      "Ce masque est entré dans nos collections en 1931, au retour d'une grande mission. Dans "
@@ -424,6 +430,19 @@ IDEAS = [  # title, themes, objectives, channels, body
     ("Série d'été : un pays, un objet", ["societes"], ["visites"], ["instagram", "facebook"],
      "Pour les vacances : un objet par pays, une carte interactive."),
 ]
+GLOSSARY_DRAFTS = [  # day, hour, status, title, channels, themes, objectives, flags, body
+    (8, 15, Status.DRAFT, "Masques d'Océanie : une collection à interroger",
+     ["instagram", "facebook"], ["collections", "societes"], ["debat"], [],
+     "Ces objets primitifs ont été découverts en 1931 lors d'une expédition dans le "
+     "Pacifique. Que savons-nous de celles et ceux qui les ont faits ?"),
+    (10, 10, Status.REVIEW, "La momie de Chancay quitte la salle", ["instagram", "mastodon"],
+     ["collections", "recherche"], ["recherche"], [BONES],
+     "Notre momie péruvienne quitte la salle pour être étudiée. Qui était cette personne ? "
+     "Les chercheurs tentent de le savoir, avec les institutions du Pérou."),
+]
+"""Drafts with glossary terms to question, drawn and numbered after the rest, in the next
+week (days from the anchor Monday): the counts of the anchor week and month stay theirs."""
+
 UNREADY = [  # weekday, hour, status, title, channels, themes, objectives, body: posts to fix
     (4, 10, Status.REVIEW, "Fil : pourquoi se parer ?", ["x", "bluesky"],
      ["expo-temporaire", "prehistoire"], ["education"],
@@ -449,6 +468,7 @@ NOW_DAY, NOW_HOUR = 3, 22  # Thursday 22:00 of the anchor week, after the openin
 LADDER = [Status.SCHEDULED, Status.APPROVED, Status.REVIEW, Status.DRAFT, Status.IDEA]
 READY = {Status.APPROVED, Status.SCHEDULED, Status.PUBLISHED}
 rng = random.Random(SEED)
+reviews = random.Random(f"{SEED} reviews")  # its own draws: ticks change no other part
 
 
 def at(day: int, hh: int, mm: int = 0) -> datetime:
@@ -590,12 +610,6 @@ def finish(p: Post, shorten: bool = True) -> None:
         p.link = LINKS[p.channels[0]].format(code=code, num=rng.randrange(10**17, 10**18))
     if p.status is Status.CANCELLED:
         p.notes = rng.choice(CANCEL_NOTES)
-    if p.flags:
-        items = list(dict.fromkeys(i for f in p.flags for i in CHECKS[f]))
-        ready = p.status in READY
-        p.checklist = {i: ready or rng.random() < 0.5 for i in items}
-        if not ready and all(p.checklist.values()):
-            p.checklist["ton questionnant"] = False
     tags = " ".join(p.hashtags[:2])
     for ch in p.channels:
         if shorten and ch in LIMITS and len(p.body) + len(tags) + 1 > LIMITS[ch] - 20:
@@ -611,6 +625,29 @@ def finish(p: Post, shorten: bool = True) -> None:
     p.created = (bound - timedelta(hours=rng.randint(24, 24 * 40))).replace(second=0)
     p.updated = (p.created + (bound - timedelta(minutes=10) - p.created) * rng.random()).replace(
         second=0, microsecond=0)
+    if p.flags:
+        review(p)
+    kept = dict(KEPT.get(p.title, {}))
+    if set(p.themes) & FOSSILS and "decouverte" in GLOSSARY.keys_in(p.body):
+        kept["decouverte"] = "la découverte d'un fossile par des chercheurs : le sens propre"
+    for term, reason in kept.items():
+        p.kept = keep(p, term, reason).kept
+
+
+def review(p: Post) -> None:
+    """The checklist of a flagged post (every item of its flags), ticked by the team
+    between its creation and its last change: all of it once approved, part of it before
+    (when all got ticked, a second reading is asked for again: an untick on record)."""
+    done = set_flags(p, p.flags, FLAGS)
+    items, span = list(done.checklist), p.updated - p.created
+    ready = p.status in READY
+    for n, item in enumerate(items, 1):
+        if ready or reviews.random() < 0.5:
+            when = (p.created + span * n / (len(items) + 2)).replace(second=0, microsecond=0)
+            done = tick(done, item, True, reviews.choice(REVIEWERS), when)
+    if not ready and not open_items(done):
+        done = tick(done, items[-1], False, REVIEWERS[0], p.updated)
+    p.checklist, p.review = done.checklist, done.review
 
 
 def build() -> dict[str, dict[str, dict[str, object]]]:
@@ -654,6 +691,10 @@ def build() -> dict[str, dict[str, dict[str, object]]]:
     for wd, hh, status, title, chans, themes, objs, body in UNREADY:
         posts.append(post(title, body, at(wd, hh), status=status, channels=chans,
                           themes=themes, objectives=objs))
+        finish(posts[-1], shorten=False)
+    for day, hh, status, title, chans, themes, objs, flags, body in GLOSSARY_DRAFTS:
+        posts.append(post(title, body, at(day, hh), status=status, channels=chans,
+                          themes=themes, objectives=objs, flags=flags))
         finish(posts[-1], shorten=False)
 
     def table(docs: list[dict[str, object]]) -> dict[str, dict[str, object]]:

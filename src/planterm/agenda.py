@@ -19,6 +19,7 @@ from planterm.config import Settings
 from planterm.dates import expand_rrule, period_label, weekday_abbr
 from planterm.model import Event, Post, utcnow
 from planterm.readiness import WARN_MARK, problems
+from planterm.sensitive import post_marks
 from planterm.text import inert
 
 
@@ -82,7 +83,8 @@ def post_line(post: Post, settings: Settings, *, with_day: bool = True,
         when = local_text(post.scheduled, settings)
     else:
         when = f"{post.scheduled.astimezone(settings.tz):%H:%M}"
-    flag = " ⚑" if post.flags else ""
+    signs = post_marks(post)
+    flag = f" {signs}" if signs else ""
     live = " (live)" if post.live else ""
     warn = f"{WARN_MARK} " if (problems(post) if found is None else found) else ""
     return inert(f"{when}  {post.status.symbol} {post.status.value:<9}  "

@@ -72,12 +72,15 @@ from planterm.model import (
     EventKind,
     ModelError,
     Post,
+    ReviewOpen,
     Status,
     TransitionError,
     check_gates,
     utcnow,
 )
 from planterm.readiness import WARN_MARK, outgoing_text, problems
+from planterm.review import DONE_MARK, needs_review, review_json, review_text
+from planterm.sensitive import OPEN_MARK, find_item, open_items, tick, wording
 from planterm.storage import StoreError, repair
 from planterm.store import CategoryInUse, CategoryTable, PostQuery, Store
 from planterm.templates import Template, Templates, load_templates
@@ -169,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_structure_parsers(sub, common)
     _add_matrix_parser(sub, common)
+    _add_review_parser(sub, common)
     _add_live_parser(sub, common)
 
     from planterm import cli_interop  # it builds on this module: loaded once this one is
@@ -294,6 +298,9 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
                              "aside)")
     parser.add_argument("--warnings", action="store_true",
                         help=f"only posts not ready for their status (marked {WARN_MARK})")
+    parser.add_argument("--filter", default="", metavar="LINE",
+                        help="the planner's filter line: status:draft ch:ig event:12 flag: "
+                             "terms: open: words")
 
 
 STRUCTURE: dict[str, CategoryTable] = {"objective": "objectives", "theme": "themes"}
@@ -349,9 +356,27 @@ def _add_matrix_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     mx.add_argument("--status", choices=tuple(STATUS_GROUPS), default="all",
                     help="all, planned (not yet published) or published")
     _add_filters(mx)
-    mx.add_argument("--filter", default="", metavar="LINE",
-                    help="the planner's filter line: status:draft ch:ig event:12 words")
     mx.add_argument("--json", action="store_true", help="print the matrix as JSON")
+
+
+def _add_review_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``planterm review``: sensitive posts; ``review tick`` and ``untick`` their items."""
+    rv = sub.add_parser(
+        "review", parents=[common], help="posts with glossary terms or flags; tick items",
+        description="List the posts still to publish that hold glossary terms (as written, "
+                    "with alternatives and the flags they suggest) or sensitivity flags "
+                    "(with their checklist, numbered); reads only. 'review tick ID ITEM' and "
+                    "'review untick ID ITEM' tick an item by its number or a part of its "
+                    "text, recorded with your name (the settings' reviewer) and the time.")
+    rv.add_argument("--from", dest="start", metavar="DATE")
+    rv.add_argument("--to", dest="end", metavar="DATE")
+    rv.add_argument("--json", action="store_true", help="print a JSON array")
+    ticks = rv.add_subparsers(dest="review_command", metavar="tick|untick",
+                              parser_class=_Parser)
+    for name, does in (("tick", "tick a checklist item"), ("untick", "untick one")):
+        one = ticks.add_parser(name, parents=[common], help=does)
+        one.add_argument("id", type=int)
+        one.add_argument("item", nargs="+", help="its number, or a part of its text")
 
 
 READ_ONLY = frozenset({"week", "list", "check", "show", "matrix", "events"})
@@ -446,6 +471,8 @@ def writes(args: argparse.Namespace) -> bool:
         return not args.dry_run
     if args.command == "live":
         return not args.recap
+    if args.command == "review":
+        return args.review_command is not None
     return args.command not in READ_ONLY
 
 
@@ -1012,8 +1039,9 @@ def list_query(ctx: Context, args: argparse.Namespace) -> PostQuery:
     if start and end and end <= start:
         raise InputError(f"--to: {agenda.local_text(end, ctx.settings)} is not after --from "
                          f"{agenda.local_text(start, ctx.settings)}; swap them?")
-    return replace(filter_query(ctx.store, args), start=start, end=end,
-                   statuses=frozenset(parse_status(s) for s in args.status))
+    query = parse_filter(args.filter, ctx.store, base=filter_query(ctx.store, args))
+    return replace(query, start=start, end=end,
+                   statuses=query.statuses | {parse_status(s) for s in args.status})
 
 
 def filter_query(store: Store, args: argparse.Namespace) -> PostQuery:
@@ -1154,13 +1182,77 @@ def cmd_set(ctx: Context, args: argparse.Namespace) -> int:
         name, sep, value = assignment.partition("=")
         if not sep:
             raise InputError(f"{assignment!r}: expected field=value; fields: {', '.join(FIELDS)}")
-        post = set_field(ctx.store, post, name.strip(), value, now=ctx.now, tz=ctx.settings.tz)
+        try:
+            post = set_field(ctx.store, post, name.strip(), value, now=ctx.now,
+                             tz=ctx.settings.tz)
+        except ReviewOpen as e:
+            return refused_approval(post, e)
     # compared and written under one lock: a change made meanwhile elsewhere is not lost
     stored = ctx.store.replace_post(original, replace(post, updated=utcnow()))
     assert stored is not None
     say(f"post {stored.id}: {agenda.post_line(stored, ctx.settings)}")
     if any(a.partition("=")[0].strip() == "on" for a in args.assignments):
         ctx.note_time(stored.scheduled, "on")
+    return 0
+
+
+def refused_approval(post: Post, refused: ReviewOpen) -> int:
+    """Exit 1: a flagged post is not approved while items of its checklist are open;
+    each one named, with the command that ticks it."""
+    numbered = {item: n for n, item in enumerate(post.checklist, 1)}
+    if not refused.missing:
+        say(f"planterm: post {post.id} not approved: it is flagged ({', '.join(post.flags)}) "
+            f"but has no checklist; set its flags again: planterm set {post.id} "
+            f"flags={','.join(post.flags)}", err=True)
+        return 1
+    say(f"planterm: post {post.id} not approved: {plural(len(refused.missing), 'item')} of "
+        "its review checklist not ticked:", err=True)
+    for item in refused.missing:
+        say(f"  {OPEN_MARK} {numbered[item]}. {item}", err=True)
+    say(f"tick each with: planterm review tick {post.id} NUMBER", err=True)
+    return 1
+
+
+def cmd_review(ctx: Context, args: argparse.Namespace) -> int:
+    """planterm review [--from] [--to] [--json]; review tick|untick ID ITEM."""
+    if args.review_command is not None:
+        return review_tick(ctx, args, args.review_command == "tick")
+    start = ctx.when(args.start, "--from") if args.start else None
+    end = ctx.when(args.end, "--to") if args.end else None
+    known = wording()
+    for warning in known.warnings:
+        say(f"planterm: warning: {warning}", err=True)
+    posts = [p for p in ctx.store.posts(PostQuery(start=start, end=end))
+             if needs_review(p, known)]
+    if args.json:
+        print_json([{**review_json(p, known), "scheduled": local_iso(p.scheduled, ctx.settings)}
+                    for p in posts])
+        return 0
+    if not posts:
+        say("no post to review: no glossary term and no flag on a post still to publish")
+    for n, post in enumerate(posts):
+        when = agenda.local_text(post.scheduled, ctx.settings) if post.scheduled \
+            else "unscheduled"
+        say(("\n" if n else "") + review_text(post, known, ctx.settings, when))
+    return 0
+
+
+def review_tick(ctx: Context, args: argparse.Namespace, done: bool) -> int:
+    """planterm review tick|untick ID ITEM: recorded with the reviewer's name and now."""
+    post = the_post(ctx, args.id)
+    item = find_item(post, " ".join(args.item))
+    number = list(post.checklist).index(item) + 1
+    after = tick(post, item, done, ctx.settings.reviewer, ctx.now)
+    verb = "ticked" if done else "unticked"
+    if after is post:
+        say(f"post {post.id}: {number}. {item} is already {verb}; nothing changed")
+        return 0
+    stored = ctx.store.replace_post(post, replace(after, updated=utcnow()))
+    assert stored is not None
+    left = open_items(stored)
+    state = f"{plural(len(left), 'item')} open" if left else "checklist done"
+    say(f"post {stored.id}: {DONE_MARK if done else OPEN_MARK} {number}. {item} — {verb} by "
+        f"{ctx.settings.reviewer}; {state}")
     return 0
 
 
@@ -1328,7 +1420,8 @@ COMMANDS = {"add": cmd_add, "live": cmd_live,
             "event": cmd_event, "events": cmd_events, "coverage": cmd_coverage,
             "week": cmd_week, "list": cmd_list,
             "set": cmd_set, "check": cmd_check, "show": cmd_show, "delete": cmd_delete,
-            "objective": cmd_structure, "theme": cmd_structure, "matrix": cmd_matrix}
+            "objective": cmd_structure, "theme": cmd_structure, "matrix": cmd_matrix,
+            "review": cmd_review}
 
 
 def command(name: str) -> Callable[[Context, argparse.Namespace], int]:

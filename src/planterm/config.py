@@ -10,6 +10,7 @@ value and the file, so the CLI can print it as is and exit.
 from __future__ import annotations
 
 import contextlib
+import getpass
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -76,6 +77,14 @@ def _default_store() -> Path:
     return platformdirs.user_data_path(APP) / "plan.json"
 
 
+def _login_name() -> str:
+    """The login name, the reviewer's name until the settings give another."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no LOGNAME and no passwd entry (a bare container)
+        return "unknown"
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """What the user chose in the settings file, checked and typed."""
@@ -92,6 +101,8 @@ class Settings:
     """How many backups of the store are kept, at least one."""
     channels: tuple[str, ...] = ("instagram", "facebook", "mastodon", "bluesky")
     """Channels given to new posts; names are resolved against the channel table elsewhere."""
+    reviewer: str = field(default_factory=_login_name)
+    """The name a tick of a sensitive post's checklist is recorded under."""
     keymap: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
     """Textual binding id -> keys, applied with ``App.set_keymap``."""
 
@@ -177,6 +188,12 @@ def _check_channels(value: object) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def _check_reviewer(value: object) -> str:
+    if not isinstance(value, str) or not value.strip() or not value.isprintable():
+        raise _Bad("must be a name on one line, such as \"Camille\"")
+    return value if value == value.strip() else value.strip()
+
+
 def _check_keymap(value: object) -> Mapping[str, str]:
     if not isinstance(value, Mapping):
         raise _Bad('must be a table of binding id = "keys", written as a [keymap] section')
@@ -204,6 +221,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "store": _check_store,
     "backups": _check_backups,
     "channels": _check_channels,
+    "reviewer": _check_reviewer,
     "keymap": _check_keymap,
 }
 
@@ -308,6 +326,7 @@ _COMMENTS: dict[str, str] = {
     "store": "The plan file. --store and $PLANTERM_STORE take precedence.",
     "backups": "How many backups of the plan file to keep (at least 1).",
     "channels": "Channels given to new posts.",
+    "reviewer": "Your name, recorded with each tick of a sensitive post's checklist.",
     "keymap": 'Key overrides, binding id = "keys", e.g. app.quit = "ctrl+q"; '
                 '"?" in the planner shows each key\'s id.',
 }
@@ -322,6 +341,7 @@ def to_toml(settings: Settings) -> str:
         "store": str(settings.store),
         "backups": settings.backups,
         "channels": list(settings.channels),
+        "reviewer": settings.reviewer,
         "keymap": dict(settings.keymap),
     }
     parts = ["# planterm settings. Delete this file to get the defaults back.\n"]

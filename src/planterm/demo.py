@@ -50,6 +50,8 @@ def _honest(posts: dict[str, dict[str, Any]], now: datetime) -> None:
             doc["status"] = Status.PUBLISHED.value
         doc["updated"] = min(doc["updated"], minute)
         doc["created"] = min(doc["created"], doc["updated"])
+        for entry in doc["review"]:  # a tick is part of a change: never after it
+            entry["at"] = min(entry["at"], doc["updated"])
 
 
 def shifted_demo(today: date, tz: ZoneInfo, now: datetime | None = None) -> dict[str, Any]:
@@ -65,6 +67,8 @@ def shifted_demo(today: date, tz: ZoneInfo, now: datetime | None = None) -> dict
                 doc[name] = _shift(doc.get(name), weeks, tz)
             if "exdates" in doc:
                 doc["exdates"] = [_shift(d, weeks, tz) for d in doc["exdates"]]
+            for entry in doc.get("review", ()):  # who ticked what moves with the rest
+                entry["at"] = _shift(entry["at"], weeks, tz)
             slot = parse_slot_id(doc.get("slot") or "")
             if slot is not None:  # the occurrence it names moved with the rest
                 template, _, key = slot[0].partition("/")

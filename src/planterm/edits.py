@@ -21,15 +21,17 @@ from planterm.model import (
     Category,
     ModelError,
     Post,
+    ReviewOpen,
     Status,
     TransitionError,
     with_status,
 )
+from planterm.sensitive import flag_ids, set_flags, wording
 from planterm.store import CategoryTable, Store, unknown_category
 from planterm.text import fold
 
 FIELDS = ("title", "body", "status", "on", "channels", "objectives", "themes", "event",
-          "hashtags", "notes")
+          "hashtags", "notes", "flags")
 """Fields that ``set_field`` (and so ``planterm set``) can change."""
 
 
@@ -129,6 +131,8 @@ def set_field(
         case "status":
             try:
                 return with_status(post, parse_status(value), now)
+            except ReviewOpen:
+                raise  # the missing items are said one by one, not as bad input
             except TransitionError as e:
                 raise ModelError("status", str(e)) from None
         case "on":
@@ -151,6 +155,9 @@ def set_field(
         case "hashtags":
             tags = ["#" + t.lstrip("#") for t in split_list(value)]
             return replace(post, hashtags=tags)
+        case "flags":
+            known = wording().flags
+            return set_flags(post, flag_ids(split_list(value), known), known)
     raise ModelError(name, f"unknown field; fields: {', '.join(FIELDS)}")
 
 

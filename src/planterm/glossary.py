@@ -141,13 +141,23 @@ class _Finder:
             return
         folded, where = _folded(text)
         for hit in self.regex.finditer(folded):
-            found = " ".join(hit.group().split())
-            if found in self.forms:
-                named, label = self.forms[found]
-            else:
-                prefix = max((p for p in self.prefixes if found.startswith(p)), key=len)
-                named, label = self.prefixes[prefix], ""
+            named, label = self._named(hit.group())
             yield named, label, where[hit.start()], where[hit.end() - 1] + 1
+
+    def names(self, text: str) -> Iterable[Any]:
+        """What each hit names, without where: the text folded at once, not character by
+        character, for a filter that runs over every post."""
+        if self.regex is not None:
+            for hit in self.regex.finditer(_key(text)):
+                yield self._named(hit.group())[0]
+
+    def _named(self, hit: str) -> tuple[Any, str]:
+        """What a folded hit names, and the label of its form (``""`` for a prefix)."""
+        found = " ".join(hit.split())
+        if found in self.forms:
+            return self.forms[found]
+        prefix = max((p for p in self.prefixes if found.startswith(p)), key=len)
+        return self.prefixes[prefix], ""
 
 
 @dataclass(frozen=True)
@@ -175,6 +185,10 @@ class Glossary:
         """The terms in ``text``, in order, none overlapping (the longest form wins)."""
         return [Match(term, start, end, text[start:end], label)
                 for term, label, start, end in self._finder("terms").find(text)]
+
+    def keys_in(self, text: str) -> set[str]:
+        """The keys of the terms ``find`` would find in ``text``."""
+        return {term.key for term in self._finder("terms").names(text)}
 
     def tone(self, text: str) -> Tone:
         """The share of questions and the absolute words of ``text`` (information only)."""

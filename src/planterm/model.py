@@ -258,6 +258,20 @@ def _count(value: Any) -> str | None:
     return f"{_short(value)} is not a count (a whole number, 0 or more)"
 
 
+def _review_log(value: Any) -> str | None:
+    if value is None:
+        return None
+    if type(value) is list:
+        for entry in value:
+            if (type(entry) is not dict or entry.keys() != REVIEW_KEYS
+                    or type(entry["item"]) is not str or type(entry["done"]) is not bool
+                    or type(entry["by"]) is not str or _time_problem(entry["at"], True)):
+                break
+        else:
+            return None
+    return f"expected a list of {{item, done, by, at}}, got {_short(value)}"
+
+
 def _next_ids(value: Any) -> str | None:
     if type(value) is dict and all(type(v) is int and v > 0 for v in value.values()):
         return None
@@ -313,7 +327,7 @@ POST = Shape(
      "objectives": _text_list, "themes": _text_list, "event": _whole, "hashtags": _text_list,
      "media": _text, "notes": _text, "flags": _text_list, "checklist": _FLAGS,
      "live": _flag, "link": _text, "created": _required_time, "updated": _required_time,
-     "slot": _text},
+     "slot": _text, "review": _review_log, "kept": _TEXTS},
     {"uid", "title", "created", "updated"},
     {"body": str, "media": str, "notes": str, "link": str, "live": bool, "event": int,
      "slot": str})
@@ -333,14 +347,16 @@ META = Shape({"app": _required_text, "schema": _whole, "next_ids": _next_ids},
 
 POST_FIELDS = ("uid", "title", "body", "variants", "channels", "status", "scheduled",
                "objectives", "themes", "event", "hashtags", "media", "notes", "flags",
-               "checklist", "live", "link", "created", "updated", "slot")
+               "checklist", "live", "link", "created", "updated", "slot", "review", "kept")
 """The fields of ``Post.to_doc``, in its order."""
+REVIEW_KEYS = frozenset({"item", "done", "by", "at"})
+"""The fields of one entry of a post's review log."""
 _NONE = type(None)
 _TEXT: set[type] = {str}
 _AS_WRITTEN: dict[str, set[type]] = {
     "variants": {dict}, "channels": {list}, "scheduled": {str, _NONE}, "objectives": {list},
     "themes": {list}, "event": {int, _NONE}, "hashtags": {list}, "flags": {list},
-    "checklist": {dict}, "live": {bool}}
+    "checklist": {dict}, "live": {bool}, "review": {list}, "kept": {dict}}
 """The types ``Post.to_doc`` gives each field (text for the others)."""
 _UTC_TIMES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)*")
 _TIMES = itemgetter("scheduled", "created", "updated")
@@ -445,7 +461,8 @@ class Post:
     flags: list[str] = field(default_factory=list)
     """Sensitivity flags (``human-remains``...); each gates approval on the checklist."""
     checklist: dict[str, bool] = field(default_factory=dict)
-    """Review checklist items and whether each is done."""
+    """Review checklist items, in their flags' order, and whether each is done (the last
+    entry of ``review`` for the item says who did it and when)."""
     live: bool = False
     """Logged live during an event."""
     link: str = ""
@@ -461,6 +478,12 @@ class Post:
     """The coverage slot it was made for, ``template/slot@YYYY-MM-DD`` (the occurrence's
     local date), so that generating the coverage again never makes it twice; empty for a
     post written by hand (``coverage.slot_id``)."""
+    review: list[ReviewEntry] = field(default_factory=list)
+    """Every tick and untick of the checklist, oldest first: kept, never rewritten, so
+    that who reviewed what, and when, stays on record."""
+    kept: dict[str, str] = field(default_factory=dict)
+    """Glossary terms kept on purpose in this post (term key -> the reason, maybe empty):
+    no longer flagged here."""
 
     def text_for(self, channel: str) -> str:
         """The text that goes out on a channel: its variant, or the body."""
@@ -489,6 +512,8 @@ class Post:
             "created": iso(self.created),
             "updated": iso(self.updated),
             "slot": self.slot,
+            "review": [e.to_doc() for e in self.review],
+            "kept": dict(self.kept),
         }
 
     @classmethod
@@ -520,7 +545,30 @@ class Post:
             created=_utc(doc["created"]),
             updated=_utc(doc["updated"]),
             slot=doc.get("slot") or "",
+            review=[ReviewEntry.from_doc(e) for e in doc.get("review") or ()],
+            kept=dict(doc.get("kept") or {}),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewEntry:
+    """One tick (or untick) of a checklist item: who, and when."""
+
+    item: str
+    done: bool
+    by: str
+    """The reviewer's name (the settings' ``reviewer``)."""
+    at: datetime
+    """Aware, UTC."""
+
+    def to_doc(self) -> dict[str, Any]:
+        """The entry as stored in the post's ``review`` list."""
+        return {"item": self.item, "done": self.done, "by": self.by, "at": iso(self.at)}
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Self:
+        """An entry already checked by ``POST``."""
+        return cls(doc["item"], doc["done"], doc["by"], _utc(doc["at"]))
 
 
 @dataclass(slots=True)
@@ -604,6 +652,16 @@ class TransitionError(ValueError):
     """A status change that the rules refuse, with the reason."""
 
 
+class ReviewOpen(TransitionError):
+    """Approval refused: the post is flagged and these checklist items are not ticked
+    (none listed: the post has flags but no checklist yet)."""
+
+    def __init__(self, missing: list[str]) -> None:
+        what = "; ".join(missing) if missing else "no checklist yet"
+        super().__init__(f"sensitive post: review checklist not done ({what})")
+        self.missing = missing
+
+
 def next_status(status: Status) -> Status:
     """The status after this one in the flow (``s``)."""
     if status is Status.CANCELLED:
@@ -659,8 +717,7 @@ def check_gates(post: Post, status: Status) -> None:
     if status is Status.APPROVED and post.flags:
         undone = [item for item, done in post.checklist.items() if not done]
         if undone or not post.checklist:
-            what = ", ".join(undone) if undone else "no checklist yet"
-            raise TransitionError(f"sensitive post: review checklist not done ({what})")
+            raise ReviewOpen(undone)
     if status is Status.SCHEDULED and post.scheduled is None:
         raise TransitionError("a post needs a date before it is scheduled")
     if status in (Status.APPROVED, Status.SCHEDULED):

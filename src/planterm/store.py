@@ -35,6 +35,7 @@ from tinydb.table import Document, Table
 
 from planterm import backups
 from planterm.channels import networks
+from planterm.glossary import Glossary
 from planterm.model import (
     ACCOUNT,
     CATEGORY,
@@ -55,6 +56,7 @@ from planterm.model import (
     utcnow,
 )
 from planterm.readiness import problems
+from planterm.sensitive import has_terms, is_open
 from planterm.storage import (
     STORAGE_TABLE,
     JournalStorage,
@@ -63,7 +65,7 @@ from planterm.storage import (
 )
 from planterm.text import fold
 
-SCHEMA = 3
+SCHEMA = 4
 TABLES = ("meta", "objectives", "themes", "accounts", "events", "posts")
 """Every table of planterm's own (TinyDB's empty ``_default`` and the storage's table aside)."""
 SHAPES: dict[str, Shape] = {"meta": META, "objectives": CATEGORY, "themes": CATEGORY,
@@ -71,7 +73,7 @@ SHAPES: dict[str, Shape] = {"meta": META, "objectives": CATEGORY, "themes": CATE
 """What the documents of each table must look like."""
 NUMBERED = ("posts", "events")
 """Tables whose ids are never given twice: ``meta["1"]["next_ids"]`` keeps their high-water mark."""
-PROOF = f"shapes-{SCHEMA}.2"
+PROOF = f"shapes-{SCHEMA}.1"
 """The name of the rules in ``SHAPES``, and of posts as ``Post.to_doc`` writes them
 (``model.as_written``), written in a main file whose every document passed them
 (``JournalStorage.proof``): opening it checks only what changed since. Change it
@@ -183,6 +185,14 @@ class PostQuery:
     """Include posts with no time (ideas) even when a period is given."""
     warnings: bool = False
     """Only posts with problems (``readiness.problems``)."""
+    flagged: bool = False
+    """Only posts with a sensitivity flag."""
+    flags: frozenset[str] = frozenset()
+    """Only posts with one of these flags."""
+    open_review: bool = False
+    """Only flagged posts whose checklist is not all ticked."""
+    terms: Glossary | None = None
+    """Only posts holding a term of this glossary not kept on purpose."""
 
     def condition(self) -> Callable[[Mapping[str, Any]], bool]:
         """A TinyDB condition on raw documents (UTC ISO strings sort as times)."""
@@ -214,6 +224,14 @@ class PostQuery:
                 ))
                 if not all(w in hay for w in words):
                     return False
+            if self.flagged and not doc.get("flags"):
+                return False
+            if self.flags and not self.flags.intersection(doc.get("flags") or ()):
+                return False
+            if self.open_review and not is_open(doc):
+                return False
+            if self.terms is not None and not has_terms(doc, self.terms):
+                return False
             return not self.warnings or bool(problems(Post.from_doc(dict(doc))))
 
         return test
@@ -290,10 +308,21 @@ def _drop_coverage_offsets(tables: dict[str, Any]) -> None:
         doc.pop("coverage", None)
 
 
+def _give_review_fields(tables: dict[str, Any]) -> None:
+    """Schema 3 to 4: a post's review log and its terms kept on purpose, empty. Both are
+    optional, so a version 3 post reads as it is; but a post without them is not as
+    ``to_doc`` writes it, and a file of such posts would be checked whole at every open
+    (``PROOF``) until each post was written again."""
+    for doc in tables.get("posts", {}).values():
+        doc.setdefault("review", [])
+        doc.setdefault("kept", {})
+
+
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], None]] = {
     0: lambda tables: None,  # a plain TinyDB file with planterm's tables: adopt it as is
     1: _give_uids,
     2: _drop_coverage_offsets,
+    3: _give_review_fields,
 }
 """Step ``n`` turns raw tables of schema ``n`` into schema ``n + 1``, in place."""
 

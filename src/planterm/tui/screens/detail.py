@@ -15,6 +15,8 @@ from planterm.agenda import channel_abbrs, local_text
 from planterm.config import Settings
 from planterm.model import Post
 from planterm.readiness import WARN_MARK, problems
+from planterm.review import checklist_lines
+from planterm.sensitive import post_marks
 from planterm.store import Store
 from planterm.text import inert
 
@@ -34,9 +36,8 @@ def detail_text(post: Post, store: Store, settings: Settings) -> Content:
         ("event", f"{event.id} {event.title}" if event else ""),
         ("hashtags", " ".join(post.hashtags)),
         ("media", post.media),
-        ("flags", ", ".join(post.flags)),
-        ("checklist", ", ".join(f"{'☑' if done else '☐'} {item}"
-                                for item, done in post.checklist.items())),
+        ("flags", f"{post_marks(post)} {', '.join(post.flags)}".strip()),
+        ("kept", " · ".join(f"{k}{': ' + r if r else ''}" for k, r in post.kept.items())),
         ("link", post.link),
         ("id", str(post.id)),
     ]
@@ -46,6 +47,9 @@ def detail_text(post: Post, store: Store, settings: Settings) -> Content:
     lines.append(Content())
     lines += [Content.assemble((f"{name:>10}", "dim"), "  ", inert(value))
               for name, value in rows if value]
+    if post.checklist:
+        lines += [Content(), Content.styled("checklist", "dim")]
+        lines += [Content(inert(line)) for line in checklist_lines(post, settings)]
     texts = [("body", post.body), *((f"on {k}", v) for k, v in post.variants.items()),
              ("notes", post.notes)]
     for name, text in texts:

@@ -13,7 +13,7 @@ and its fields keep them inert, so what is drawn, typed and saved is the same te
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import ClassVar
@@ -38,14 +38,18 @@ from planterm.model import (
     TransitionError,
     check_transition,
     reachable_statuses,
+    utcnow,
 )
+from planterm.sensitive import FLAG_MARK, keep, open_items, post_terms, suggested, wording
 from planterm.store import Store
 from planterm.text import inert
 from planterm.tui.screens.confirm import ConfirmScreen
+from planterm.tui.screens.review import ReviewScreen
 from planterm.tui.widgets.counts import ChannelCounts
 from planterm.tui.widgets.inert_input import InertInput
 from planterm.tui.widgets.inert_text_area import InertTextArea
 from planterm.tui.widgets.plain import plain
+from planterm.tui.widgets.wording import WordingArea, WordingNote
 
 _TYPED = ("title", "channels", "on", "body", "objectives", "themes", "event", "hashtags",
           "notes")  # fmt: skip
@@ -83,6 +87,9 @@ class PostEditor(ModalScreen[Post | None]):
                 tooltip="Check the post and close the editor with it"),
         Binding("escape", "cancel", "Cancel", id="editor.cancel",
                 tooltip="Close the editor; asks first if something changed"),
+        Binding("ctrl+f", "review", "Flags", id="editor.review",
+                tooltip="Sensitivity flags and their review checklist (ticks record "
+                        "who and when)"),
     ]  # fmt: skip
 
     DEFAULT_CSS = """
@@ -107,6 +114,8 @@ class PostEditor(ModalScreen[Post | None]):
         """Whether the post held control characters, now shown (and saved) as marks."""
         self.errors: dict[str, str] = {}
         """Field name -> what is wrong with it; saving is blocked while any is left."""
+        self.wording = wording()
+        """The glossary and the flags."""
 
     @staticmethod
     def _default_channels(settings: Settings) -> list[str]:
@@ -147,8 +156,12 @@ class PostEditor(ModalScreen[Post | None]):
                           compact=True)
 
     def _text_area(self, name: str, text: str) -> TextArea:
-        return InertTextArea(text, id=name, compact=True, soft_wrap=True,
-                             show_line_numbers=False)
+        if name == "notes":  # notes do not go out: no term to question there
+            return InertTextArea(text, id=name, compact=True, soft_wrap=True,
+                                 show_line_numbers=False)
+        return WordingArea(text, id=name, compact=True, soft_wrap=True,
+                           show_line_numbers=False, glossary=self.wording.glossary,
+                           kept=frozenset(self.post.kept))
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="editor-form") as form:
@@ -166,7 +179,11 @@ class PostEditor(ModalScreen[Post | None]):
             yield from self._field("status", "Status", Select(
                 [(f"{s.symbol} {s.value}", s) for s in self._statuses()],
                 value=self.post.status, allow_blank=False, compact=True, id="status"))
+            with Horizontal(classes="field", id="field-review"):
+                yield Label("Flags", classes="label")
+                yield Static(id="review-line")
             yield from self._field("body", "Text", self._text_area("body", self.post.body))
+            yield WordingNote(id="wording")
             yield ChannelCounts(id="counts")
             yield from self._field("variants", "Variant", Select(
                 [], prompt="none: choose a channel to write its own text", compact=True,
@@ -200,6 +217,9 @@ class PostEditor(ModalScreen[Post | None]):
             self._show_hint(name)
         self._sync_variants()
         self.query_one("#counts", ChannelCounts).show(self.post)
+        self._show_wording()
+        for warning in self.wording.warnings:
+            self.notify(warning, severity="warning")
         self.query_one("#title").focus()
 
     # --- editing ----------------------------------------------------------------------
@@ -235,6 +255,8 @@ class PostEditor(ModalScreen[Post | None]):
             self._sync_variants()
         self._check_status()
         self.query_one("#counts", ChannelCounts).show(self.post)
+        if name in ("title", "body"):
+            self._show_wording()
 
     @on(Select.Changed, "#status")
     def _status_changed(self, event: Select.Changed) -> None:
@@ -270,6 +292,46 @@ class PostEditor(ModalScreen[Post | None]):
             variants[chosen] = event.text_area.text
         self.post = replace(self.post, variants=variants)
         self.query_one("#counts", ChannelCounts).show(self.post)
+        self._show_wording()
+
+    # --- sensitive content ------------------------------------------------------------
+
+    def _show_wording(self) -> None:
+        """The note under the text (terms, tone, flags suggested) and the flags line."""
+        post = self.post
+        tone = self.wording.glossary.tone(post.body)
+        self.query_one("#wording", WordingNote).show(
+            post_terms(post, self.wording.glossary), tone, suggested(post, self.wording))
+        left = len(open_items(post))
+        state = f" · {left} of {len(post.checklist)} open" if left else \
+            " · checklist done" if post.flags else ""
+        self.query_one("#review-line", Static).update(plain(
+            f"{FLAG_MARK} {', '.join(post.flags)}{state} · ctrl+f" if post.flags
+            else "none · ctrl+f to set"))
+
+    @on(WordingArea.Kept)
+    def _kept(self, event: WordingArea.Kept) -> None:
+        """A term kept on purpose in this post: recorded with it, marked nowhere in it."""
+        self.post = keep(self.post, event.key, event.reason)
+        for area in self.query(WordingArea):
+            area.set_terms(self.wording.glossary, frozenset(self.post.kept))
+        self._show_wording()
+
+    def action_review(self) -> None:
+        """The flags and the checklist; the ticks come back into the edited post."""
+        def reviewed(post: Post | None) -> None:
+            if post is not None:
+                self.post = post
+                self._check_status()
+                self._show_wording()
+
+        self.app.push_screen(ReviewScreen(self.post, self.wording, self.settings,
+                                          self._now), reviewed)
+
+    def _now(self) -> datetime:
+        """The app's clock (a test's fixed one), for the time of a tick."""
+        now: Callable[[], datetime] = getattr(self.app, "now", utcnow)
+        return now()
 
     def _sync_variants(self) -> None:
         """Offer a variant for each channel of the post; a variant of a removed one is an error."""

@@ -35,14 +35,15 @@ from planterm.datafiles import user_file
 from planterm.history import HistoryError
 from planterm.model import Event, ModelError, Post, Status
 from planterm.readiness import WARN_MARK
+from planterm.sensitive import Found, keep, wording
 from planterm.storage import StoreError
 from planterm.text import inert
 from planterm.tui.messages import PlanChanged
 from planterm.tui.screens.copy_text import CopyScreen, channel_name
-from planterm.tui.widgets.inert_text_area import InertTextArea
 from planterm.tui.widgets.key_footer import KeyFooter
 from planterm.tui.widgets.message_line import MessageLine
 from planterm.tui.widgets.plain import plain
+from planterm.tui.widgets.wording import WordingArea, WordingNote
 
 if TYPE_CHECKING:
     from planterm.tui.app import PlantermApp
@@ -67,9 +68,9 @@ def ago(now: datetime, then: datetime | None) -> str:
     return "last post just now" if minutes == 0 else f"last post {minutes} min ago"
 
 
-class LiveBox(InertTextArea):
+class LiveBox(WordingArea):
     """The text box: Enter logs, ctrl+j is a new line, and after ctrl+t a digit chooses a
-    template instead of being typed."""
+    template instead of being typed; the glossary's terms are marked, as in the editor."""
 
     class Submitted(Message):
         """Enter: log what is in the box."""
@@ -196,6 +197,9 @@ class LiveScreen(Screen[None]):
         """This occurrence's live posts, newest first."""
         self.templates: dict[int, live.Template] = {}
         self.keeper: live.DraftKeeper | None = None
+        self.wording = wording()
+        self.kept: dict[str, str] = {}
+        """Terms kept on purpose in the text being typed, with the reasons: logged with it."""
 
     @property
     def planner(self) -> PlantermApp:
@@ -210,7 +214,9 @@ class LiveScreen(Screen[None]):
             yield Static(plain(f"● LIVE  {self.setup.event.title}"), id="live-title")
             yield Static(id="live-clock")
         yield Static(id="live-counters")
-        yield LiveBox(id="live-box", soft_wrap=True, show_line_numbers=False, compact=True)
+        yield LiveBox(id="live-box", soft_wrap=True, show_line_numbers=False, compact=True,
+                      glossary=self.wording.glossary)
+        yield WordingNote(id="live-wording")
         yield Static(id="live-hint")
         yield OptionList(id="live-posts", compact=True)
         yield MessageLine()
@@ -289,6 +295,16 @@ class LiveScreen(Screen[None]):
                 f"{n} {t.label}" for n, t in self.templates.items())
             if box.leader else
             "Enter log · ctrl+j new line · ctrl+t 1-9 template · Tab the list")
+        note = self.query_one("#live-wording", WordingNote)
+        found = [Found("body", m) for m in box.matches()]
+        note.display = bool(found or text.strip())
+        note.show(found, self.wording.glossary.tone(text), [], short=True)
+
+    @on(WordingArea.Kept)
+    def _kept(self, event: WordingArea.Kept) -> None:
+        """A term kept on purpose: logged with the post, no longer marked in the box."""
+        self.kept[event.key] = event.reason
+        self._count()
 
     @on(LiveBox.Changed)
     def _typed(self) -> None:
@@ -322,13 +338,17 @@ class LiveScreen(Screen[None]):
         box = self.query_one(LiveBox)
         assert app.store is not None
         try:
-            post = app.write_now(None, live.compose(self.setup, box.text, app.now(),
-                                                    self.logged))
+            composed = live.compose(self.setup, box.text, app.now(), self.logged)
+            for key, reason in self.kept.items():
+                composed = keep(composed, key, reason)
+            post = app.write_now(None, composed)
         except (ModelError, StoreError, HistoryError, ValueError) as e:
             self.notify(f"not logged: {e}; your text stays in the box", severity="error",
                         timeout=6)
             return
         box.load_text("")
+        self.kept = {}
+        box.set_terms(self.wording.glossary, frozenset())
         assert self.keeper is not None
         try:
             self.keeper.clear()

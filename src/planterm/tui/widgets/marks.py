@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from planterm.model import Status
 from planterm.readiness import WARN_MARK
+from planterm.sensitive import FLAG_MARK, OPEN_MARK, TERMS_MARK
 
 EVENT_MARK = "◆"
 """Beside an event (an occurrence of it, for a recurring one)."""
 
 TODAY_MARK = "•"
 """Before today's day in the week, month and agenda headings."""
-
-FLAG_MARK = "⚑"
-"""After a sensitive post's title (it has flags, so a checklist gates approval)."""
 
 
 def legend() -> list[tuple[str, str]]:
@@ -26,6 +24,8 @@ def legend() -> list[tuple[str, str]]:
         (EVENT_MARK, "event (Enter shows it with its posts)"),
         (WARN_MARK, "not ready: over a channel's limit, or missing what its status needs"),
         (FLAG_MARK, "sensitive: its review checklist gates approval"),
+        (OPEN_MARK, "sensitive, items of its checklist not ticked yet"),
+        (TERMS_MARK, "words of the glossary to question (ctrl+l in the editor)"),
         (TODAY_MARK, "today"),
         ("(live)", "logged live during an event"),
         ("↑ ↓", "more lines above or below in a column"),

@@ -10,6 +10,7 @@ from planterm.agenda import Occurrence, channel_abbrs
 from planterm.dates import weekday_abbr
 from planterm.model import Post
 from planterm.readiness import WARN_MARK
+from planterm.sensitive import post_marks
 from planterm.tui.widgets.cells import (
     Grid,
     cell,
@@ -38,8 +39,11 @@ def day_heading(shown: Shown, index: int) -> str:
 
 
 def _title(post: Post, warned: bool) -> str:
-    """``◷ ⚠ title``: the status sign, the warning sign when not ready, the title."""
-    return f"{post.status.symbol} {WARN_MARK + ' ' if warned else ''}{post.title}"
+    """``◷ ⚠ ⚑☐ title``: the status sign, the warning sign when not ready, the sensitive
+    marks (``sensitive.marks``: before the title, which a narrow column cuts), the title."""
+    signs = post_marks(post)
+    return f"{post.status.symbol} {WARN_MARK + ' ' if warned else ''}" \
+           f"{signs + ' ' if signs else ''}{post.title}"
 
 
 class WeekView(PeriodView):
