@@ -95,8 +95,10 @@ class Outcome:
     gone: Post | None = None
     """The post that was removed, when ``post`` is None (to find where it was)."""
     structure: bool = False
-    """The change was to objectives or themes (a merge, to many posts at once): what
-    shows the plan reads it again rather than patch one post."""
+    """The change was to objectives, themes or events (a merge, a coverage plan: many
+    posts at once): what shows the plan reads it again rather than patch one post."""
+    event: Event | None = None
+    """The event the change was about, as now stored (to select it)."""
 
 
 def _quote(post: Post) -> str:
@@ -234,7 +236,8 @@ class History:
         stored = self.store.add_event(event)
         self._remember(EventAdded(stored))
         return Outcome(f"added {_event_quote(stored)} "
-                       f"({local_text(stored.start, self.settings)})", structure=True)
+                       f"({local_text(stored.start, self.settings)})", structure=True,
+                       event=stored)
 
     def edit_event(self, before: Event, after: Event, *, move_posts: bool,
                    now: datetime) -> Outcome:
@@ -244,7 +247,8 @@ class History:
         change = self._event_write(lambda: events.edit_event(
             self.store, before, after, self.settings, move_posts=move_posts, now=now))
         self._remember(change)
-        return Outcome(describe_event(change, self.settings), structure=True)
+        return Outcome(describe_event(change, self.settings), structure=True,
+                       event=change.after)
 
     def cancel_event(self, event: Event, now: datetime) -> Outcome:
         """Call the event off with its posts not yet published (``events.cancel_event``)
