@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from planterm.config import Settings
+from planterm.coverage import plan
 from planterm.history import Change, History, HistoryError, describe
-from planterm.model import Category, ModelError, Post, Status
+from planterm.model import Category, Event, EventKind, ModelError, Post, Status
 from planterm.store import CategoryInUse, Store
+from planterm.templates import load_templates
 
 SETTINGS = Settings(timezone="Europe/Paris", locale="en")
 FRI = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -270,3 +272,116 @@ def test_undo_of_a_delete_refuses_when_the_key_was_taken_again(
     with pytest.raises(HistoryError, match=r"cannot undo: .*'essai' exists already"):
         history.undo()
     assert store.themes()[0].name == "Leur essai"
+
+
+# --- events and coverage: each change one step, however many posts it holds ----------
+
+
+NOV = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+"""'now' for the event tests: the opening below is two weeks ahead."""
+OPENING = datetime(2026, 12, 3, 17, 30, tzinfo=UTC)  # 18:30 in Paris
+
+
+def _opening(store: Store) -> Event:
+    return store.add_event(Event(title="Vernissage", start=OPENING,
+                                 end=OPENING + timedelta(hours=3), kind=EventKind.OPENING,
+                                 hashtag="#Expo", channels=["instagram"]))
+
+
+def _coverage(store: Store, history: History, event: Event) -> list[Post]:
+    template = load_templates().for_event(event.template, event.kind)
+    planned = plan(event, [event.start], template, store.posts(), NOV, SETTINGS)
+    done = history.create_coverage(event, planned)
+    assert done.structure and done.message.startswith("made ")
+    return [p for p in store.posts() if p.event == event.id]
+
+
+def test_generated_coverage_is_one_step_to_undo_and_to_redo(store: Store,
+                                                             history: History) -> None:
+    event = _opening(store)
+    made = _coverage(store, history, event)
+    assert len(made) == 5  # the opening template's six slots, D-14 already past
+    undone = history.undo()
+    assert undone is not None and undone.message.startswith("undid: made 5 draft posts")
+    assert store.posts() == [] and not history.can_undo
+    history.redo()
+    assert store.posts() == made  # back under their own ids and uids
+
+
+def test_generating_nothing_is_not_remembered(store: Store, history: History) -> None:
+    event = _opening(store)
+    _coverage(store, history, event)
+    template = load_templates().for_event("", event.kind)
+    again = history.create_coverage(event, plan(event, [event.start], template,
+                                                store.posts(), NOV, SETTINGS))
+    assert again.message.startswith("nothing to make")
+    history.undo()
+    assert store.posts() == []  # the one undo took the drafts, not an empty step
+
+
+def test_moving_an_event_with_its_posts_undoes_in_one_step(store: Store,
+                                                           history: History) -> None:
+    event = _opening(store)
+    made = _coverage(store, history, event)
+    later = replace(event, start=event.start + timedelta(days=7),
+                    end=(event.end or event.start) + timedelta(days=7))
+    done = history.edit_event(event, later, move_posts=True, now=NOV)
+    assert done.message == ("moved event 1 'Vernissage' to Thu 10/12 18:30 with 5 posts")
+    moved = [p for p in store.posts() if p.event == event.id]
+    assert [p.scheduled for p in moved] == [
+        (p.scheduled or NOV) + timedelta(days=7) for p in made]
+    history.undo()
+    assert store.get_event(event.id or 0) == event
+    assert store.posts() == made
+    history.redo()
+    assert store.get_event(event.id or 0) == later
+
+
+def test_a_bad_event_change_is_refused_naming_the_field_and_not_remembered(
+        store: Store, history: History) -> None:
+    event = _opening(store)
+    with pytest.raises(ModelError, match="end"):
+        history.edit_event(event, replace(event, end=event.start - timedelta(hours=1)),
+                           move_posts=False, now=NOV)
+    assert not history.can_undo and store.get_event(event.id or 0) == event
+
+
+def test_cancel_and_add_event_undo_and_redo(store: Store, history: History) -> None:
+    event = _opening(store)
+    made = _coverage(store, history, event)
+    done = history.cancel_event(event, NOV)
+    assert done.message == "cancelled event 1 'Vernissage' and 5 posts"
+    assert all(p.status is Status.CANCELLED for p in store.posts())
+    history.undo()
+    assert store.get_event(event.id or 0) == event and store.posts() == made
+    added = history.add_event(Event(title="Atelier", start=OPENING, kind=EventKind.WORKSHOP))
+    assert added.message == "added event 2 'Atelier' (Thu 03/12 18:30)"
+    stored = store.get_event(2)
+    assert stored is not None and stored.uid
+    history.undo()
+    assert store.get_event(2) is None
+    history.redo()
+    assert store.get_event(2) == stored  # its id and uid kept
+
+
+def test_undo_of_a_new_event_refuses_once_posts_use_it(store: Store,
+                                                       history: History) -> None:
+    history.add_event(Event(title="Atelier", start=OPENING))
+    store.add_post(Post(title="Teaser", event=1))
+    with pytest.raises(HistoryError, match="1 post of event 1 'Atelier'"):
+        history.undo()
+    assert store.get_event(1) is not None
+
+
+def test_undo_of_an_event_change_refuses_to_overwrite_another_process(
+        store: Store, tmp_path: Path, history: History) -> None:
+    event = _opening(store)
+    history.edit_event(event, replace(event, place="Hall"), move_posts=False, now=NOV)
+    other = Store(tmp_path / "plan.json")
+    theirs = other.get_event(event.id or 0)
+    assert theirs is not None
+    other.replace_event(theirs, replace(theirs, title="Their title"))
+    store.refresh()
+    with pytest.raises(HistoryError, match="cannot undo: event 1 was changed elsewhere"):
+        history.undo()
+    assert store.get_event(1).title == "Their title"  # type: ignore[union-attr]

@@ -60,6 +60,7 @@ from planterm.events import (
     period,
     posts_to_move,
     set_event_field,
+    shift_text,
     template_of,
     today_start,
 )
@@ -834,16 +835,6 @@ def cmd_events(ctx: Context, args: argparse.Namespace) -> int:
     for item in listed:
         say(listed_text(item, ctx.settings))
     return 0
-
-
-def shift_text(shift: timedelta) -> str:
-    """``+2 days``, ``-1 day 2 h``, ``+1 h 30 min``: a move in wall-clock time."""
-    sign, left = ("-", -shift) if shift < timedelta() else ("+", shift)
-    hours, rest = divmod(left.seconds, 3600)
-    parts = [plural(left.days, "day")] if left.days else []
-    parts += [f"{hours} h"] if hours else []
-    parts += [f"{rest // 60} min"] if rest // 60 else []
-    return sign + " ".join(parts or ["0 min"])
 
 
 def event_set(ctx: Context, args: argparse.Namespace, event: Event) -> int:

@@ -251,6 +251,16 @@ def date_shift(before: Event, after: Event, tz: ZoneInfo) -> timedelta | None:
             - to_local(before.start, tz).replace(tzinfo=None))
 
 
+def shift_text(shift: timedelta) -> str:
+    """``+2 days``, ``-1 day 2 h``, ``+1 h 30 min``: a move in wall-clock time."""
+    sign, left = ("-", -shift) if shift < timedelta() else ("+", shift)
+    hours, rest = divmod(left.seconds, 3600)
+    parts = [f"{left.days} day{'s' * (left.days != 1)}"] if left.days else []
+    parts += [f"{hours} h"] if hours else []
+    parts += [f"{rest // 60} min"] if rest // 60 else []
+    return sign + " ".join(parts or ["0 min"])
+
+
 def posts_to_move(store: Store, event: Event) -> list[Post]:
     """The event's posts that follow it when its date changes: every scheduled one not
     yet published, by time."""

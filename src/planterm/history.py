@@ -1,12 +1,16 @@
-"""Undo and redo over a session's changes to posts and to the plan's structure.
+"""Undo and redo over a session's changes to posts, events and the plan's structure.
 
 A change to a post is a pair (before, after): a new post has no ``before``, a deleted one
 no ``after``. A change to an objective or theme is the same pair of ``Category`` (added,
 edited, archived, deleted), and a merge is the store's ``Merge``, which holds every post
-it moved. ``History.apply``, ``apply_category`` and ``merge`` write a change and remember
-it; ``undo`` writes the ``before`` back (a deleted post comes back under its own id and
-uid, a deleted objective under its own key, a merge is ``Store.unmerge``d) and ``redo``
-writes the ``after`` again. Each returns an ``Outcome`` saying what was done, in words,
+it moved. A change to an event is ``events.EventChange`` (the event and the posts it
+carried along: moved with it, cancelled with it), a new event is ``EventAdded``, and the
+drafts of a coverage plan are one ``Group``: each is one step to undo, however many posts
+it holds. ``History.apply``, ``apply_category``, ``merge``, ``add_event``, ``edit_event``,
+``cancel_event`` and ``create_coverage`` write a change and remember it; ``undo`` writes
+the ``before`` back (a deleted post comes back under its own id and uid, a deleted
+objective under its own key, a merge is ``Store.unmerge``d) and ``redo`` writes the
+``after`` again. Each returns an ``Outcome`` saying what was done, in words,
 and the post as it now is, so that the planner can select it.
 
 Another process may change the same post or objective meanwhile (a second SSH session, a
@@ -20,13 +24,16 @@ write, and an undo or redo drops that change from the list. A store that is only
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, replace
+from datetime import datetime
 
+from planterm import coverage, events
 from planterm.agenda import local_text
 from planterm.config import Settings
-from planterm.model import Category, ModelError, Post, utcnow
-from planterm.store import CategoryTable, ChangedElsewhere, Merge, Store
+from planterm.events import EventChange
+from planterm.model import Category, Event, ModelError, Post, utcnow
+from planterm.store import CategoryTable, ChangedElsewhere, Merge, PostQuery, Store
 
 TITLE_WIDTH = 40
 """Longest title quoted in a message, so that a notification stays one line or two."""
@@ -57,7 +64,24 @@ class CategoryChange:
     """As stored after the change; None for a deleted one."""
 
 
-Entry = Change | CategoryChange | Merge
+@dataclass(frozen=True, slots=True)
+class EventAdded:
+    """A new event (typed in the form, or a duplicate): undone by taking it out again."""
+
+    event: Event
+    """As stored, with its id and uid (a redo puts it back under both)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """New posts made together (a coverage plan's drafts), undone and redone as one."""
+
+    changes: tuple[Change, ...]
+    message: str
+    """What was done, in words: ``made 5 draft posts of 'Vernissage'``."""
+
+
+Entry = Change | CategoryChange | Merge | EventChange | EventAdded | Group
 """Anything the history can undo."""
 
 
@@ -71,8 +95,10 @@ class Outcome:
     gone: Post | None = None
     """The post that was removed, when ``post`` is None (to find where it was)."""
     structure: bool = False
-    """The change was to objectives or themes (a merge, to many posts at once): what
-    shows the plan reads it again rather than patch one post."""
+    """The change was to objectives, themes or events (a merge, a coverage plan: many
+    posts at once): what shows the plan reads it again rather than patch one post."""
+    event: Event | None = None
+    """The event the change was about, as now stored (to select it)."""
 
 
 def _quote(post: Post) -> str:
@@ -122,8 +148,28 @@ def describe_merge(merge: Merge) -> str:
             f"({n} post{'s' * (n != 1)} moved)")
 
 
+def _event_quote(event: Event) -> str:
+    title = event.title if len(event.title) <= TITLE_WIDTH else \
+        event.title[: TITLE_WIDTH - 1] + "…"
+    return f"event {event.id} '{title}'"
+
+
+def describe_event(change: EventChange, settings: Settings) -> str:
+    """``moved event 3 'Vernissage' to jeu 03/12 18:30 with 4 posts``, ``cancelled event 3
+    'Vernissage' and 2 posts``, ``edited event 3 'Vernissage'``."""
+    before, after = change.before, change.after
+    n = len(change.posts)
+    posts = f"{n} post{'s' * (n != 1)}"
+    if after.cancelled and not before.cancelled:
+        return f"cancelled {_event_quote(after)}" + (f" and {posts}" if n else "")
+    if before.start != after.start:
+        return (f"moved {_event_quote(after)} to {local_text(after.start, settings)}"
+                + (f" with {posts}" if n else ""))
+    return f"edited {_event_quote(after)}"
+
+
 class History:
-    """The session's changes to posts and to objectives and themes, with undo and redo."""
+    """The session's changes to posts, events, objectives and themes, with undo and redo."""
 
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store = store
@@ -184,6 +230,54 @@ class History:
         self._remember(merge)
         return Outcome(describe_merge(merge), structure=True)
 
+    def add_event(self, event: Event) -> Outcome:
+        """Store a new event (checked by the caller, as ``events.check_event`` does) and
+        remember it."""
+        stored = self.store.add_event(event)
+        self._remember(EventAdded(stored))
+        return Outcome(f"added {_event_quote(stored)} "
+                       f"({local_text(stored.start, self.settings)})", structure=True,
+                       event=stored)
+
+    def edit_event(self, before: Event, after: Event, *, move_posts: bool,
+                   now: datetime) -> Outcome:
+        """Write an edited event (``events.edit_event``: checked, and with ``move_posts``
+        a change of date carries the posts not yet published) and remember it, the posts
+        with it: one undo puts everything back."""
+        change = self._event_write(lambda: events.edit_event(
+            self.store, before, after, self.settings, move_posts=move_posts, now=now))
+        self._remember(change)
+        return Outcome(describe_event(change, self.settings), structure=True,
+                       event=change.after)
+
+    def cancel_event(self, event: Event, now: datetime) -> Outcome:
+        """Call the event off with its posts not yet published (``events.cancel_event``)
+        and remember it."""
+        change = self._event_write(lambda: events.cancel_event(self.store, event, now))
+        self._remember(change)
+        return Outcome(describe_event(change, self.settings), structure=True)
+
+    def create_coverage(self, event: Event, planned: Iterable[coverage.Planned]) -> Outcome:
+        """Make the drafts of the planned slots (``coverage.create``, one transaction) and
+        remember them as one step; nothing is remembered when nothing was made."""
+        made = coverage.create(self.store, event, planned)
+        if not made:
+            return Outcome("nothing to make: every slot is there already or past")
+        ids = ", ".join(str(p.id) for p in made)
+        n = len(made)
+        group = Group(tuple(Change(None, p) for p in made),
+                      f"made {n} draft post{'s' * (n != 1)} ({ids}) of {_event_quote(event)}")
+        self._remember(group)
+        return Outcome(group.message, structure=True)
+
+    def _event_write(self, write: Callable[[], EventChange]) -> EventChange:
+        """Run an event change; another process's change to the event or its posts since
+        they were read is a ``HistoryError``, as for a post."""
+        try:
+            return write()
+        except ChangedElsewhere as e:
+            raise HistoryError(str(e)) from None
+
     def undo(self) -> Outcome | None:
         """Put back what the last change replaced; None when there is nothing to undo."""
         if not self._done:
@@ -216,6 +310,9 @@ class History:
 
     def _unapply(self, entry: Entry) -> tuple[Entry, Outcome]:
         """Write back what ``entry`` replaced."""
+        if isinstance(entry, EventAdded | EventChange | Group):
+            return entry, Outcome(f"undid: {self._event_step(entry, undo=True)}",
+                                  structure=True)
         if isinstance(entry, Change):
             self._write(entry.after, entry.before, "undo")
             return entry, Outcome(f"undid: {describe(entry, self.settings)}", entry.before,
@@ -231,6 +328,9 @@ class History:
 
     def _reapply(self, entry: Entry) -> tuple[Entry, Outcome]:
         """Write ``entry`` again; a merge is done again on the posts there are now."""
+        if isinstance(entry, EventAdded | EventChange | Group):
+            return entry, Outcome(f"redid: {self._event_step(entry, undo=False)}",
+                                  structure=True)
         if isinstance(entry, Change):
             self._write(entry.before, entry.after, "redo")
             return entry, Outcome(f"redid: {describe(entry, self.settings)}", entry.after,
@@ -243,6 +343,35 @@ class History:
         except ModelError as e:
             raise HistoryError(f"cannot redo the merge: {e.problem}") from None
         return merge, Outcome(f"redid: {describe_merge(merge)}", structure=True)
+
+    def _event_step(self, entry: EventAdded | EventChange | Group, *, undo: bool) -> str:
+        """Undo or redo an event's change or a group of posts, all or nothing; what it was,
+        in words. Anything changed elsewhere since is a ``HistoryError``, nothing written."""
+        verb = "undo" if undo else "redo"
+        try:
+            if isinstance(entry, Group):
+                with self.store.transaction():  # one write: a refusal inside writes nothing
+                    for change in entry.changes:
+                        before, after = (change.after, change.before) if undo else (
+                            change.before, change.after)
+                        self._write(before, after, verb)
+                return entry.message
+            if isinstance(entry, EventChange):
+                (events.undo if undo else events.apply)(self.store, entry)
+                return describe_event(entry, self.settings)
+            event = entry.event
+            if undo:
+                used = self.store.posts(PostQuery(events=frozenset({event.id or 0})))
+                if used:
+                    raise HistoryError(
+                        f"cannot undo: {len(used)} post{'s' * (len(used) != 1)} of "
+                        f"{_event_quote(event)} written since; x cancels the event instead")
+                self.store.replace_event(event, None)
+            else:
+                self.store.replace_event(None, event)
+            return f"added {_event_quote(event)} ({local_text(event.start, self.settings)})"
+        except ChangedElsewhere as e:
+            raise HistoryError(f"cannot {verb}: {e}") from None
 
     def _write(self, expected: Post | None, target: Post | None, verb: str) -> Post | None:
         """Replace ``expected`` by ``target`` under the same id, if the store still holds

@@ -45,14 +45,16 @@ from planterm.tui.messages import (
     PeriodShown,
     PlanChanged,
     Said,
+    ShowInCalendar,
     WriteRequested,
 )
 from planterm.tui.screens.help import HelpScreen
 from planterm.tui.widgets.calendar import CalendarPane
+from planterm.tui.widgets.events_pane import EventsPane
 from planterm.tui.widgets.key_footer import KeyFooter
 from planterm.tui.widgets.matrix_pane import MatrixPane
 from planterm.tui.widgets.message_line import MessageLine
-from planterm.tui.widgets.pane import ComingSoon, NewPostPlace, Pane
+from planterm.tui.widgets.pane import NewPostPlace, Pane
 
 CSS_FILE = Path(__file__).with_name("planterm.tcss")
 """Every style of the planner, parsed once with Textual's own at start."""
@@ -136,8 +138,7 @@ class PlantermApp(App[None]):
         yield ContentSwitcher(
             CalendarPane(self.settings, self.now, id="calendar"),
             MatrixPane(self.settings, self.now, id="matrix"),
-            ComingSoon("Events", "Events with their coverage plans, and live mode.",
-                       id="events"),
+            EventsPane(self.settings, self.now, id="events"),
             initial="calendar", id="panes")
         yield MessageLine(id="message")
         yield KeyFooter()
@@ -317,8 +318,9 @@ class PlantermApp(App[None]):
             self._announce(outcome.post or outcome.gone, written)
 
     def change_structure(self, change: Callable[[History], Outcome]) -> bool:
-        """Apply a change to objectives or themes through the history (undoable with
-        ``u``, across panes) and show it; False when it was refused and said so.
+        """Apply a change to objectives, themes or events (or a coverage plan's posts)
+        through the history (undoable with ``u``, across panes) and show it; False when it
+        was refused and said so.
 
         The store's rules (``ModelError``: a key taken, posts that use what is deleted)
         are left to the caller, to show beside what was typed. Unlike a post's change,
@@ -420,6 +422,11 @@ class PlantermApp(App[None]):
     @on(LiveRequested)
     def _live_requested(self, message: LiveRequested) -> None:
         self.open_live(message.event, message.start)
+
+    @on(ShowInCalendar)
+    def _show_in_calendar(self, message: ShowInCalendar) -> None:
+        self.action_pane("calendar")
+        self.query_one(CalendarPane).show_post(message.post)
 
     @on(WriteRequested)
     def _write_requested(self, message: WriteRequested) -> None:

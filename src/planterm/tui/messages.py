@@ -69,3 +69,13 @@ class LiveRequested(Message):
         self.event = event
         self.start = start
         """The occurrence's start (aware)."""
+
+
+class ShowInCalendar(Message):
+    """A screen over another pane asks for a post to be shown in the calendar (Enter on a
+    post of an event opened from the events pane)."""
+
+    def __init__(self, post: Post) -> None:
+        super().__init__()
+        self.post = post
+

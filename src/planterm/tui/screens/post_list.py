@@ -40,8 +40,9 @@ def _b(keys: str, action: str, description: str, id: str, tooltip: str,
     return Binding(keys, action, description, show=show, id=f"posts.{id}", tooltip=tooltip)
 
 
-class PostListScreen(TriageKeys, Screen[None]):
-    """Posts under a title, one a line; the triage keys act on the highlighted one."""
+class PostListScreen(TriageKeys, Screen[Post | None]):
+    """Posts under a title, one a line; the triage keys act on the highlighted one (it
+    dismisses with None; a screen built on it may dismiss with a post)."""
 
     TITLE = "posts"
     """The group the help screen lists these keys under."""
@@ -128,6 +129,9 @@ class PostListScreen(TriageKeys, Screen[None]):
         return post
 
     @on(OptionList.OptionSelected)
+    def _chosen(self) -> None:
+        self.action_open()  # through the name, so that a screen built on this one decides
+
     def action_open(self) -> None:
         """Show the highlighted post in full."""
         if (post := self.selected_post()) is not None:

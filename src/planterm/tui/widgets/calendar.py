@@ -24,7 +24,7 @@ from planterm.tui.widgets.marks import EVENT_MARK
 from planterm.tui.widgets.month import MonthView
 from planterm.tui.widgets.period_pane import PeriodPane, filter_bindings, period_bindings
 from planterm.tui.widgets.period_view import PeriodView
-from planterm.tui.widgets.preview import event_posts, preview
+from planterm.tui.widgets.preview import preview
 from planterm.tui.widgets.prompt import PromptBar
 from planterm.tui.widgets.shown import Entry, EventAt, Shown, View, event_at, load, period_of
 from planterm.tui.widgets.triage_keys import TRIAGE_BINDINGS, TriageKeys
@@ -212,8 +212,7 @@ class CalendarPane(TriageKeys, PeriodPane):
         if (occ := shown.selected_event) is not None:
             from planterm.tui.screens.event import EventScreen  # loaded on use
 
-            self.app.push_screen(EventScreen(occ, event_posts(store, occ), self.settings),
-                                 self.show_post)
+            self.app.push_screen(EventScreen(occ, self.settings), self.show_post)
         elif shown.selected is None and self.view == "month":
             self.view = "week"
         elif (post := self.selected_post()) is not None:

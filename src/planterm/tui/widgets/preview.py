@@ -11,6 +11,7 @@ from textual.content import Content
 
 from planterm.agenda import Occurrence, channel_abbrs, local_text, post_line
 from planterm.config import Settings
+from planterm.coverage import tie
 from planterm.dates import weekday_abbr
 from planterm.model import Post
 from planterm.readiness import WARN_MARK, outgoing_text
@@ -20,9 +21,11 @@ from planterm.tui.widgets.marks import EVENT_MARK
 from planterm.tui.widgets.shown import Shown
 
 
-def event_posts(store: Store, occ: Occurrence) -> list[Post]:
-    """The posts that cover an event (every occurrence of a recurring one), by time."""
-    return store.posts(PostQuery(events=frozenset({occ.event.id or 0})))
+def event_posts(store: Store, occ: Occurrence, settings: Settings) -> list[Post]:
+    """The posts that cover this occurrence of an event (``coverage.tie``: a recurring
+    event's posts are each one occurrence's), by time."""
+    posts = store.posts(PostQuery(events=frozenset({occ.event.id or 0})))
+    return tie(occ.event, posts, settings).get(occ.start, [])
 
 
 def event_line(occ: Occurrence, settings: Settings, aside: str = "") -> str:
@@ -63,7 +66,7 @@ def preview(shown: Shown, store: Store | None) -> Content:
             Content(inert(post_summary(post, shown.problems(post), settings))),
             _text_of(post)])
     if occ is not None:
-        count = len(event_posts(store, occ)) if store is not None else 0
+        count = len(event_posts(store, occ, settings)) if store is not None else 0
         aside = f"{count} post{'s' * (count != 1)}, Enter shows them"
         return Content(inert(event_line(occ, settings, aside)))
     day = shown.day
