@@ -71,7 +71,9 @@ def plan_json(store: Store, settings: Settings) -> dict[str, Any]:
 
 def json_file(store: Store, settings: Settings) -> Made:
     """The whole plan as plain JSON."""
-    data = json.dumps(plan_json(store, settings), ensure_ascii=False, indent=2).encode()
+    # a post's time is left a datetime by ``post_json`` (as ``print_json`` takes it)
+    data = json.dumps(plan_json(store, settings), ensure_ascii=False, indent=2,
+                      default=datetime.isoformat).encode()
     return Made(data + b"\n", f"exported the whole plan ({plural(store.post_count(), 'post')}) "
                               "as JSON")
 
