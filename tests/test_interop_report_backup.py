@@ -119,3 +119,12 @@ def test_restore_refuses_what_would_not_open(
     err = capsys.readouterr().err
     assert err.startswith("planterm: cannot restore: ") and said in err
     assert files(path.parent) == before
+
+
+def test_export_json_writes_the_whole_plan_with_local_times(plan: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plan-out.json"
+    assert run(["--store", str(plan), "export", "json", "-o", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert len(data["posts"]) == Store(plan, readonly=True).post_count() > 300
+    when = next(p["scheduled"] for p in data["posts"] if p["scheduled"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", when)

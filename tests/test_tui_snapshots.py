@@ -87,3 +87,17 @@ def test_empty_store(snap_compare: Callable[..., bool], tmp_path: Path) -> None:
     store.close()
     app = app_on(store.path, replace(SETTINGS, store=store.path))
     assert snap_compare(app, terminal_size=(80, 24), run_before=opened)
+
+
+def test_transfer_prompt(snap_compare: Callable[..., bool], tmp_path: Path) -> None:
+    """An export's path prompt, its dated default typed in (ctrl+p, Export to CSV, Enter)."""
+
+    async def asked(pilot: Pilot[Any]) -> None:
+        await ready(pilot)
+        await pilot.press("ctrl+p", *"Export to CSV")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+
+    app = app_on(demo_path(tmp_path))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=asked)

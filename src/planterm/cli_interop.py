@@ -10,28 +10,25 @@ with each problem named, and the store left byte for byte as it was.
 from __future__ import annotations
 
 import argparse
-import json
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from planterm.agenda import local_text
 from planterm.cli import (
     Context,
     InputError,
     _add_filters,
-    event_json,
     list_query,
     plural,
-    post_json,
     say,
     templates,
     write_raw,
 )
 from planterm.config import Settings
 from planterm.coverage import occurrence_starts
-from planterm.interop import backup, ics, report, table
+from planterm.interop import backup, jobs, report
 from planterm.interop.common import BadFile, Incoming
 from planterm.model import Event, Post
 from planterm.storage import StoreError, atomic_write
@@ -145,36 +142,27 @@ def output(data: bytes, dest: str | None) -> Path | None:
     return path
 
 
-def _told(path: Path | None, text: str, more: str = "") -> None:
-    """Say what was written (and ``more``): on standard error when the data went to
-    standard output, so that a pipe gets the data alone."""
-    say(f"{text} to {path}{more}" if path else f"planterm: {text}{more}", err=path is None)
+def _write(made: jobs.Made, dest: str | None) -> None:
+    """Write ``made`` (``output``) and say what was written: on standard error when the data
+    went to standard output, so that a pipe gets the data alone."""
+    path = output(made.data, dest)
+    say(made.told(path) if path else f"planterm: {made.what}{made.more}", err=path is None)
 
 
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     """planterm export ics | csv | json."""
     store, settings = ctx.store, ctx.settings
     if args.export_kind == "json":
-        path = output(json.dumps(plan_json(ctx), ensure_ascii=False, indent=2).encode()
-                      + b"\n", args.output)
-        _told(path, f"exported the whole plan ({plural(store.post_count(), 'post')}) as JSON")
+        _write(jobs.json_file(store, settings), args.output)
         return 0
     query = replace(list_query(ctx, args), unscheduled=True)
     posts = store.posts(query)
-    every = store.events()
     if args.export_kind == "csv":
-        events = {cast(int, e.id): (e.title, e.uid) for e in every}
-        path = output(table.export_csv(posts, settings, events, bom=args.bom), args.output)
-        _told(path, f"exported {plural(len(posts), 'post')} as CSV")
+        _write(jobs.csv_file(store, settings, posts, bom=args.bom), args.output)
         return 0
-    chosen = [] if args.posts_only else _events_of(ctx, every, query.events, query)
-    exported = ics.export_ics(chosen, [] if args.events_only else posts, settings,
-                              {cast(int, e.id): e.uid for e in every})
-    path = output(exported.data, args.output)
-    left = f"; {plural(exported.undated, 'post')} without a date left out" \
-        if exported.undated else ""
-    _told(path, f"exported {plural(exported.events, 'event')} and "
-                f"{plural(exported.posts, 'post')} as iCalendar", left)
+    chosen = [] if args.posts_only else _events_of(ctx, store.events(), query.events, query)
+    _write(jobs.ics_file(store, settings, chosen, [] if args.events_only else posts),
+           args.output)
     return 0
 
 
@@ -190,17 +178,6 @@ def _events_of(ctx: Context, every: list[Event], named: frozenset[int], query: A
     return [e for e in chosen if occurrence_starts(e, lo, hi, ctx.settings)]
 
 
-def plan_json(ctx: Context) -> dict[str, Any]:
-    """The whole plan for other tools, in the shapes of the ``--json`` outputs."""
-    store = ctx.store
-    return {"app": "planterm", "timezone": ctx.settings.timezone,
-            "objectives": [c.to_doc() for c in store.objectives()],
-            "themes": [c.to_doc() for c in store.themes()],
-            "accounts": [a.to_doc() for a in store.accounts()],
-            "events": [event_json(e, ctx.settings) for e in store.events()],
-            "posts": [post_json(p, ctx.settings) for p in store.posts()]}
-
-
 def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     """planterm import ics | csv FILE [--dry-run] [--skip-bad]."""
     path = Path(args.file)
@@ -209,16 +186,15 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     except OSError as e:
         raise InputError(f"{args.file}: cannot read it ({e.strerror})") from None
     try:
-        incoming: Incoming[Any] = (
-            ics.read_ics(data, args.file, ctx.store, ctx.settings) if args.import_kind == "ics"
-            else table.read_csv(data, args.file, ctx.store, ctx.settings, ctx.now))
+        incoming = jobs.read_import(args.import_kind, data, args.file, ctx.store,
+                                    ctx.settings, ctx.now)
     except BadFile as e:
         raise InputError(str(e)) from None
     what = "event" if args.import_kind == "ics" else "post"
     for problem in incoming.refused:
         say(f"planterm: {args.file}: {problem}", err=True)
     _say_notes(incoming.notes)
-    refused = len({p.where.partition(",")[0] for p in incoming.refused})
+    refused = incoming.bad
     kind = "component" if args.import_kind == "ics" else "row"
     if refused and not args.skip_bad:
         say(f"planterm: {args.file}: {plural(refused, f'bad {kind}')}; nothing was "
@@ -258,12 +234,7 @@ def _say_changes(incoming: Incoming[Any], what: str, would: str, settings: Setti
     made = ", ".join(f"{t[:-1]} {c.key}" for t, c in incoming.categories)
     if made:
         say(f"  {would}create {made}")
-    made = " and ".join(plural(n, one) for one in ("objective", "theme") if (n := sum(
-        1 for t, _ in incoming.categories if t == f"{one}s")))
-    say(f"{would}{'add' if would else 'added'} {plural(len(incoming.added), what)}, "
-        f"{'update' if would else 'updated'} {len(incoming.updated)}, "
-        f"{incoming.unchanged} already the same"
-        + (f"; {'create' if would else 'created'} {made}" if incoming.categories else ""))
+    say(jobs.import_summary(incoming, what, would))
 
 
 def _label(item: Post | Event, settings: Settings) -> str:
@@ -289,10 +260,8 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
         raise InputError(f"--to: {last} is before --from {first}; swap them?")
     fmt = args.format or ("html" if args.output and args.output.lower().endswith(
         (".html", ".htm")) else "md")
-    handover = report.build(ctx.store, ctx.settings, first, last, ctx.now, templates(ctx))
-    text = report.html_report(handover) if fmt == "html" else report.markdown(handover)
-    path = output(text.encode(), args.output)
-    _told(path, f"wrote the handover report ({fmt}) for {first} to {last}")
+    _write(jobs.report_file(ctx.store, ctx.settings, first, last, fmt == "html", ctx.now,
+                            templates(ctx)), args.output)
     return 0
 
 
@@ -300,9 +269,8 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
     """planterm backup [-o FILE]: reads only; a consistent snapshot."""
     if args.output and Path(args.output).is_dir():
         raise InputError(f"-o: {args.output} is a folder; give a file name")
-    path = backup.write_backup(ctx.store, Path(args.output) if args.output else None,
-                               ctx.settings.backups)
-    say(f"backed up {ctx.store.path} ({plural(ctx.store.post_count(), 'post')}) to {path}")
+    say(jobs.backup_file(ctx.store, Path(args.output) if args.output else None,
+                         ctx.settings.backups))
     return 0
 
 
@@ -315,10 +283,8 @@ def cmd_restore(ctx: Context, args: argparse.Namespace) -> int:
         tables = backup.checked_tables(path, ctx.store.path)
     except StoreError as e:
         raise InputError(f"cannot restore: {e}") from None
-    kept = ctx.store.restore(tables)
-    posts = len(tables.get("posts", {}))
-    say(f"restored {ctx.store.path} from {path} ({plural(posts, 'post')}, "
-        f"{plural(len(tables.get('events', {})), 'event')})")
+    done, kept = jobs.restore(ctx.store, path, tables)
+    say(done)
     say(f"the store as it was before is in {kept}")
     return 0
 

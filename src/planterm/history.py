@@ -20,6 +20,9 @@ exactly what this session read or left, checked and written under one lock. If n
 ``HistoryError`` says what happened to it instead of silently overwriting the other's
 write, and an undo or redo drops that change from the list. A store that is only busy
 (``StoreBusy``) keeps the change, to be tried again.
+
+An import (``bring_in``) is one step too: ``interop.common.Brought`` holds every item it
+added or updated, and an undo takes them all back at once, under the same rules.
 """
 
 from __future__ import annotations
@@ -27,11 +30,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
+from typing import Any
 
 from planterm import coverage, events
 from planterm.agenda import local_text
 from planterm.config import Settings
 from planterm.events import EventChange
+from planterm.interop.common import Brought, Incoming, bring_in
 from planterm.model import Category, Event, ModelError, Post, utcnow
 from planterm.store import CategoryTable, ChangedElsewhere, Merge, PostQuery, Store
 
@@ -81,7 +86,7 @@ class Group:
     """What was done, in words: ``made 5 draft posts of 'Vernissage'``."""
 
 
-Entry = Change | CategoryChange | Merge | EventChange | EventAdded | Group
+Entry = Change | CategoryChange | Merge | EventChange | EventAdded | Group | Brought
 """Anything the history can undo."""
 
 
@@ -278,6 +283,14 @@ class History:
         except ChangedElsewhere as e:
             raise HistoryError(str(e)) from None
 
+    def bring_in(self, incoming: Incoming[Any], message: str) -> Outcome:
+        """Write what an import brings (``interop.common.bring_in``: one transaction,
+        refused when the store changed since the file was read) and remember it as one
+        step: an undo takes it all back."""
+        brought = bring_in(self.store, incoming, message)
+        self._remember(brought)
+        return Outcome(message, structure=True)
+
     def undo(self) -> Outcome | None:
         """Put back what the last change replaced; None when there is nothing to undo."""
         if not self._done:
@@ -320,6 +333,9 @@ class History:
         if isinstance(entry, CategoryChange):
             self._write_category(entry.table, entry.after, entry.before, "undo")
             return entry, Outcome(f"undid: {describe_category(entry)}", structure=True)
+        if isinstance(entry, Brought):
+            self._imported(entry.take_back, "undo")
+            return entry, Outcome(f"undid: {entry.message}", structure=True)
         try:
             self.store.unmerge(entry)
         except ChangedElsewhere as e:
@@ -338,6 +354,9 @@ class History:
         if isinstance(entry, CategoryChange):
             self._write_category(entry.table, entry.before, entry.after, "redo")
             return entry, Outcome(f"redid: {describe_category(entry)}", structure=True)
+        if isinstance(entry, Brought):
+            self._imported(entry.bring_again, "redo")
+            return entry, Outcome(f"redid: {entry.message}", structure=True)
         try:
             merge = self.store.merge_categories(entry.table, entry.source.key, entry.into)
         except ModelError as e:
@@ -383,6 +402,17 @@ class History:
             assert post is not None
             raise HistoryError(f"cannot {verb}: {_quote(post)} {e.what}, by another planterm "
                                "or a script; left as it is") from None
+
+    def _imported(self, write: Callable[[Store], None], verb: str) -> None:
+        """Take an import back or bring it again; what another process changed since
+        refuses it, in words."""
+        try:
+            write(self.store)
+        except ChangedElsewhere as e:
+            raise HistoryError(f"cannot {verb} the import: {e}") from None
+        except ModelError as e:
+            raise HistoryError(f"cannot {verb} the import: {e.problem}; left as it is") \
+                from None
 
     def _write_category(self, table: CategoryTable, expected: Category | None,
                         target: Category | None, verb: str) -> None:

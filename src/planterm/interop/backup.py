@@ -16,12 +16,14 @@ from planterm.storage import StoreError, Tables
 from planterm.store import Store
 
 
-def write_backup(store: Store, dest: Path | None, keep: int) -> Path:
+def write_backup(store: Store, dest: Path | None, keep: int, reason: str = "manual") -> Path:
     """Write a snapshot of ``store`` at ``dest`` (atomically), or among the store's backups
-    (``plan.json.backups/``, the newest ``keep`` kept) when ``dest`` is None; its path."""
+    (``plan.json.backups/``, the newest ``keep`` kept, named with ``reason``) when ``dest``
+    is None; its path. Unlike ``Store.backup`` it works on a read-only store (the planner
+    reads from one in a thread)."""
     write = store.storage.backup_writer()
     if dest is None:
-        return backups.take(store.path, "manual", keep, write)
+        return backups.take(store.path, reason, keep, write)
     write(dest)
     return dest
 

@@ -4,12 +4,12 @@ and the changes an import would make, written in one transaction."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from dataclasses import dataclass, field, replace
+from typing import Any, Generic, Literal, TypeVar, cast
 
 from planterm.edits import check_category, resolve_categories
 from planterm.model import KEY_RE, Category, Event, ModelError, Post
-from planterm.store import CategoryTable, Store
+from planterm.store import CategoryTable, ChangedElsewhere, Store
 from planterm.text import fold
 
 
@@ -48,12 +48,87 @@ class Incoming(Generic[Item]):
     notes: list[str] = field(default_factory=list)
     refused: list[Refused] = field(default_factory=list)
 
+    @property
+    def bad(self) -> int:
+        """How many rows or components were refused (one may be refused for many cells)."""
+        return len({p.where.partition(",")[0] for p in self.refused})
+
     def apply(self, store: Store) -> None:
         """Write it all in one transaction (``Store.bring_in``); what was refused is left out."""
         items = [*self.added, *(new for _, new in self.updated)]
         posts = [i for i in items if isinstance(i, Post)]
         events = [i for i in items if isinstance(i, Event)]
         store.bring_in(self.categories, events, posts)
+
+
+@dataclass(frozen=True, slots=True)
+class Brought:
+    """What an import wrote, each item with the id the store gave it: all that taking it
+    back (an undo) and bringing it again (a redo) need."""
+
+    message: str
+    """What the import did, in words: ``imported plan.csv: added 3 posts, …``."""
+    categories: tuple[tuple[CategoryTable, Category], ...]
+    """The objectives and themes it created."""
+    events: tuple[tuple[Event | None, Event], ...]
+    """Each event as it was (None: added) and as the import stored it."""
+    posts: tuple[tuple[Post | None, Post], ...]
+
+    def take_back(self, store: Store) -> None:
+        """Remove what was added and put back what was updated, all or nothing, if the store
+        still holds exactly what the import wrote: else ``ChangedElsewhere`` (or, for an
+        objective a post of another process now uses, ``ModelError``) and nothing changes.
+        Posts go first, then their events, then the objectives and themes they used."""
+        with store.transaction():  # a refusal inside reloads the store: nothing is written
+            for before, after in self.posts:
+                store.replace_post(after, before)
+            for was, now in self.events:
+                store.replace_event(now, was)
+            for table, cat in self.categories:
+                store.delete_category(table, cat)
+
+    def bring_again(self, store: Store) -> None:
+        """Write the import again (after ``take_back``), under the same ids and uids, if
+        nothing took their place meanwhile; else ``ChangedElsewhere`` or ``ModelError``
+        and nothing changes."""
+        with store.transaction():
+            for table, cat in self.categories:
+                store.add_category(table, cat)
+            for was, now in self.events:
+                store.replace_event(was, now)
+            for before, after in self.posts:
+                store.replace_post(before, after)
+
+
+def bring_in(store: Store, incoming: Incoming[Any], message: str) -> Brought:
+    """Write ``incoming`` (``Incoming.apply``) if the store still holds what it was read
+    against: every updated item as it was read, no added uid taken meanwhile; else
+    ``ChangedElsewhere`` and nothing is written (reading the file again is the retry)."""
+    items = [*incoming.added, *(new for _, new in incoming.updated)]
+    table: Literal["posts", "events"] = "events" if items and isinstance(items[0], Event) \
+        else "posts"
+    what = None
+    with store.transaction():  # compared and written under one lock
+        index = store.uid_index(table)
+        taken = [item for item in incoming.added if item.uid in index]
+        if taken:
+            what = f"{table[:-1]} {taken[0].uid}", "was added elsewhere"
+        for before, _ in incoming.updated:
+            got = (store.get_post if table == "posts" else store.get_event)(
+                cast(int, before.id))
+            if what is None and (got is None or got.to_doc() != before.to_doc()):
+                what = (f"{table[:-1]} {before.id}",
+                        "was deleted elsewhere" if got is None else "was changed elsewhere")
+        if what is None:
+            incoming.apply(store)
+            index = store.uid_index(table)
+    if what is not None:  # raised out here: an exception inside reloads the whole store
+        raise ChangedElsewhere(*what)
+    pairs = [*((None, item) for item in incoming.added), *incoming.updated]
+    stored = tuple((was, replace(now, id=index[now.uid])) for was, now in pairs)
+    return Brought(message, tuple(incoming.categories),
+                   cast(Any, stored) if table == "events" else (),
+                   cast(Any, stored) if table == "posts" else ())
 
 
 _NOT_KEY = re.compile(r"[^a-z0-9_-]+")

@@ -533,7 +533,8 @@ class PlantermApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The app's own actions, from its bindings, beside Textual's (theme, keys...),
-        and live mode on each occurrence of the coming week."""
+        exports, imports, the report and backups, and live mode on each occurrence of the
+        coming week."""
         yield from super().get_system_commands(screen)
         planner = key_groups(screen, {})[0]
         for key in planner.keys:
@@ -541,8 +542,11 @@ class PlantermApp(App[None]):
                 yield SystemCommand(key.description, key.tooltip,
                                     lambda action=key.action: self.run_action(action))
         if self.store is not None:
+            from planterm.tui.screens import transfer  # loaded on use
+
             yield SystemCommand("Objectives and themes", "Add, edit, archive, merge or delete "
                                 "the objectives and themes", self.action_structure)
+            yield from transfer.commands(self)
         yield from self._live_commands()
 
     def _live_commands(self) -> Iterator[SystemCommand]:
