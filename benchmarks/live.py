@@ -52,11 +52,11 @@ def enter_times(store: Path, posts: int) -> list[float]:
     _, screen = run.started(run.planterm(store), TITLE[:8])
     try:
         screen.settle(0.5)
-        for key, words in (("\x10", "Search for commands"), ("Live", TITLE[:8]),
+        for key, words in (("\x10", "Search for commands"), (f"Live: {TITLE}", TITLE[:8]),
                            ("\r", "Log the posts as"), ("p", "LIVE")):
             screen.press(key)
             screen.wait_for(words, timeout=run.KEY_TIMEOUT)
-        screen.settle(0.3)
+            screen.settle(0.3)  # the palette highlights its first hit a frame after drawing it
         seconds = []
         for n in range(1, posts + 1):
             text = f"Mesure {n:03d}"
