@@ -57,6 +57,30 @@ def test_the_markdown_report_escapes_stored_text(plan: Path,
     assert re.match(r"planterm: wrote the handover report \(md\) for \S+ to 2026-12-31\n", err)
 
 
+def test_the_report_takes_the_filter_line(plan: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """flag: keeps the flagged posts only (issue 14): the review list, the matrix and the
+    counts follow; an unknown flag is refused, exit 2."""
+    assert run(["--store", str(plan), "report", "--to", "2026-12-31"]) == 0
+    everything = capsys.readouterr().out
+    assert run(["--store", str(plan), "report", "--to", "2026-12-31", "--filter",
+                "flag:"]) == 0
+    flagged = capsys.readouterr().out
+
+    def waiting(text: str) -> str:
+        return text.split("## Waiting for review")[1].split("\n## ")[0]
+
+    store = Store(plan, readonly=True)
+    unflagged = [p.title for p in store.posts() if p.status is Status.REVIEW and not p.flags]
+    store.close()
+    assert unflagged and unflagged[0] in waiting(everything)
+    assert unflagged[0] not in waiting(flagged)
+    assert "&lt;script&gt;" in waiting(flagged)  # the hostile post is flagged
+    assert len(flagged) < len(everything)
+    assert run(["--store", str(plan), "report", "--filter", "flag:bogus"]) == 2
+    assert "unknown flag 'bogus'" in capsys.readouterr().err
+
+
 def test_a_bad_period_is_refused(plan: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["--store", str(plan), "report", "--from", "2026-12-01", "--to",
                 "2026-11-01"]) == 2

@@ -28,6 +28,7 @@ from planterm.cli import (
 )
 from planterm.config import Settings
 from planterm.coverage import occurrence_starts
+from planterm.filters import parse_filter
 from planterm.interop import backup, jobs, report
 from planterm.interop.common import BadFile, Incoming
 from planterm.model import Event, Post
@@ -58,6 +59,9 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     rep.add_argument("--format", choices=("md", "html"), default=None,
                      help="md or html (default: from the -o file's suffix, else md)")
     rep.add_argument("-o", "--output", metavar="FILE", help="write it there (atomically)")
+    rep.add_argument("--filter", default="", metavar="LINE",
+                     help="only the posts the planner's filter line keeps: flag: open: "
+                          "terms: status:draft ch:ig words")
 
     bak = sub.add_parser(
         "backup", parents=[common], help="write a consistent snapshot of the store",
@@ -249,7 +253,7 @@ def _changed(before: Post | Event, after: Post | Event) -> str:
 
 
 def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
-    """planterm report [--from DATE] [--to DATE] [--format md|html] [-o FILE]."""
+    """planterm report [--from DATE] [--to DATE] [--format md|html] [-o FILE] [--filter]."""
     tz = ctx.settings.tz
     first, last = report.default_period(ctx.store, ctx.settings, ctx.now)
     if args.start:
@@ -261,7 +265,7 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     fmt = args.format or ("html" if args.output and args.output.lower().endswith(
         (".html", ".htm")) else "md")
     _write(jobs.report_file(ctx.store, ctx.settings, first, last, fmt == "html", ctx.now,
-                            templates(ctx)), args.output)
+                            templates(ctx), parse_filter(args.filter, ctx.store)), args.output)
     return 0
 
 

@@ -89,9 +89,10 @@ def export(kind: Kind, store: Store, settings: Settings) -> Made:
 
 
 def report_file(store: Store, settings: Settings, first: date, last: date, html: bool,
-                now: datetime, templates: Templates) -> Made:
-    """The handover report of the days ``first`` to ``last``, as HTML or Markdown."""
-    handover = report.build(store, settings, first, last, now, templates)
+                now: datetime, templates: Templates, query: PostQuery | None = None) -> Made:
+    """The handover report of the days ``first`` to ``last``, as HTML or Markdown, of the
+    posts ``query`` keeps (all of them without one)."""
+    handover = report.build(store, settings, first, last, now, templates, query)
     text = report.html_report(handover) if html else report.markdown(handover)
     return Made(text.encode(), f"wrote the handover report ({'html' if html else 'md'}) "
                                f"for {first} to {last}")

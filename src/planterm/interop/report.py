@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -87,8 +87,10 @@ def default_period(store: Store, settings: Settings, now: datetime) -> tuple[dat
 
 
 def build(store: Store, settings: Settings, first: date, last: date, now: datetime,
-          templates: Templates) -> Handover:
-    """The report of the days ``first`` to ``last`` (both included)."""
+          templates: Templates, query: PostQuery | None = None) -> Handover:
+    """The report of the days ``first`` to ``last`` (both included); ``query`` (the filter
+    line's: ``flag:``, ``open:``, ``ch:ig``...) restricts the posts it counts and lists."""
+    query = query or PostQuery()
     tz = settings.tz
     start = datetime.combine(first, datetime.min.time(), tz)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tz)
@@ -96,7 +98,7 @@ def build(store: Store, settings: Settings, first: date, last: date, now: dateti
     objectives, themes = store.objectives(), store.themes()
 
     def matrix(span: Span) -> Matrix:
-        return count(docs, objectives, themes, Selection(span))
+        return count(docs, objectives, themes, Selection(span, query))
 
     months = []
     month = first.replace(day=1)
@@ -105,7 +107,7 @@ def build(store: Store, settings: Settings, first: date, last: date, now: dateti
         months.append((f"{month_name(month.month, settings.locale)} {month.year}", matrix(span)))
         month = shift_period("month", month, 1)
     usage = {"objectives": store.usage("objectives"), "themes": store.usage("themes")}
-    live = [p for p in store.posts(PostQuery(start=start, end=end))
+    live = [p for p in store.posts(replace(query, start=start, end=end))
             if p.status is not Status.CANCELLED]
     weeks: Counter[date] = Counter()
     for post in live:
@@ -116,7 +118,7 @@ def build(store: Store, settings: Settings, first: date, last: date, now: dateti
     while monday <= last:
         week_list.append((monday, weeks[monday]))
         monday += timedelta(weeks=1)
-    everything = store.posts()
+    everything = store.posts(query)
     return Handover(
         start=start, end=end, made=now, settings=settings, store=store.path,
         objectives=tuple((c, usage["objectives"][c.key]) for c in objectives),
