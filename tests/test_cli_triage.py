@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 import pty
+import select
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -271,6 +273,10 @@ def test_the_demo_publishes_nothing_from_now_on(capsys: pytest.CaptureFixture[st
 # --- a demo ended by a signal -----------------------------------------------------------
 
 
+ENDING_SECONDS = 60
+"""How long a signalled planterm may take to end before the test calls it a failure."""
+
+
 def ended_by(signum: int, argv: list[str], ready: bytes, tmp_path: Path
              ) -> tuple[int, str, bytes]:
     """``planterm argv`` on a terminal, sent ``signum`` once ``ready`` is on its screen;
@@ -282,6 +288,7 @@ def ended_by(signum: int, argv: list[str], ready: bytes, tmp_path: Path
         os.environ.update(TMPDIR=str(tmp), TERM="xterm-256color", COLUMNS="80", LINES="24")
         os.execv(str(BIN), [str(BIN), *argv])
     seen = b""
+    deadline = time.monotonic() + ENDING_SECONDS
     try:
         while ready not in seen:
             chunk = os.read(fd, 65536)
@@ -291,6 +298,10 @@ def ended_by(signum: int, argv: list[str], ready: bytes, tmp_path: Path
         os.kill(pid, signum)
         after = b""
         while True:  # read on, or the child may block writing its last frame
+            if not select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                os.kill(pid, signal.SIGKILL)  # a failure, not a test run that never ends
+                raise AssertionError(f"still running {ENDING_SECONDS} s after the signal; "
+                                     f"last output: {(seen + after)[-300:]!r}")
             try:
                 chunk = os.read(fd, 65536)
             except OSError:
