@@ -24,6 +24,7 @@ from planterm.config import Settings
 from planterm.matrix import Gap, Matrix
 from planterm.matrix_text import days_text, gap_text
 from planterm.tui.messages import PlanChanged
+from planterm.tui.widgets.list_cursor import ListCursor
 from planterm.tui.widgets.matrix_pane import landing, tags_of
 from planterm.tui.widgets.pane import NewPostPlace
 from planterm.tui.widgets.plain import plain
@@ -34,7 +35,7 @@ def _b(keys: str, action: str, description: str, id: str, tooltip: str) -> Bindi
     return Binding(keys, action, description, id=f"gaps.{id}", tooltip=tooltip)
 
 
-class GapsScreen(NewPostPlace, ModalScreen[Gap | None]):
+class GapsScreen(ListCursor, NewPostPlace, ModalScreen[Gap | None]):
     """The gaps of one matrix; dismissed with the gap chosen, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -107,14 +108,6 @@ class GapsScreen(NewPostPlace, ModalScreen[Gap | None]):
     @on(OptionList.OptionSelected)
     def _chosen(self) -> None:
         self.dismiss(self.highlighted())
-
-    def action_cursor(self, delta: int) -> None:
-        """j/k move in the list as the arrows do."""
-        listing = self.query_one(OptionList)
-        if delta > 0:
-            listing.action_cursor_down()
-        else:
-            listing.action_cursor_up()
 
     def landing_day(self) -> date | None:
         """The gap's first free day: where ``n`` puts the new post."""

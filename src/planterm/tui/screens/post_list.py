@@ -26,6 +26,7 @@ from planterm.store import Store
 from planterm.text import inert
 from planterm.tui.messages import PlanChanged
 from planterm.tui.widgets.key_footer import KeyFooter
+from planterm.tui.widgets.list_cursor import ListCursor
 from planterm.tui.widgets.message_line import MessageLine
 from planterm.tui.widgets.plain import plain
 from planterm.tui.widgets.triage_keys import TRIAGE_BINDINGS, TriageKeys
@@ -40,7 +41,7 @@ def _b(keys: str, action: str, description: str, id: str, tooltip: str,
     return Binding(keys, action, description, show=show, id=f"posts.{id}", tooltip=tooltip)
 
 
-class PostListScreen(TriageKeys, Screen[Post | None]):
+class PostListScreen(ListCursor, TriageKeys, Screen[Post | None]):
     """Posts under a title, one a line; the triage keys act on the highlighted one (it
     dismisses with None; a screen built on it may dismiss with a post)."""
 
@@ -136,14 +137,6 @@ class PostListScreen(TriageKeys, Screen[Post | None]):
         """Show the highlighted post in full."""
         if (post := self.selected_post()) is not None:
             self.open_post(post)
-
-    def action_cursor(self, delta: int) -> None:
-        """j/k move in the list as the arrows do."""
-        listing = self.query_one(OptionList)
-        if delta > 0:
-            listing.action_cursor_down()
-        else:
-            listing.action_cursor_up()
 
     def action_back(self) -> None:
         """Back to where the list was opened."""

@@ -27,6 +27,7 @@ from planterm.tui.messages import PlanChanged
 from planterm.tui.screens.category_form import CategoryForm, ChooseScreen
 from planterm.tui.screens.confirm import ConfirmScreen
 from planterm.tui.widgets.key_footer import KeyFooter
+from planterm.tui.widgets.list_cursor import ListCursor
 from planterm.tui.widgets.message_line import MessageLine
 from planterm.tui.widgets.plain import plain
 
@@ -54,7 +55,7 @@ class Row:
     """How many posts use it."""
 
 
-class StructureScreen(Screen[None]):
+class StructureScreen(ListCursor, Screen[None]):
     """Every objective and theme, archived ones too, with the posts that use each."""
 
     TITLE = "objectives and themes"
@@ -261,14 +262,6 @@ class StructureScreen(Screen[None]):
             f"Merge {one} {cat.key!r} into which {one}?",
             [category_line(c, used[c.key], max(len(o.key) for o in others)) for c in others]),
             chosen)
-
-    def action_cursor(self, delta: int) -> None:
-        """j/k move as the arrows do."""
-        listing = self.query_one(OptionList)
-        if delta > 0:
-            listing.action_cursor_down()
-        else:
-            listing.action_cursor_up()
 
     def action_back(self) -> None:
         """Back to the planner."""
