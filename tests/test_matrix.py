@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from planterm.matrix import (
+    Key,
     Line,
+    Matrix,
+    Posts,
     Selection,
     Span,
     cell_posts,
     count,
     count_store,
+    posts_of,
     shift_anchor,
     span_of,
 )
@@ -33,9 +38,9 @@ def at(day: date, hour: int = 10, minute: int = 0, tz: ZoneInfo = PARIS) -> date
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz).astimezone(UTC)
 
 
-def docs(*posts: Post) -> dict[str, dict[str, Any]]:
-    """Raw documents as a store holds them, by id."""
-    return {str(i): p.to_doc() for i, p in enumerate(posts, 1)}
+def docs(*posts: Post) -> Posts:
+    """The posts as the matrix counts them, from raw documents as a store holds them."""
+    return Posts({str(i): p.to_doc() for i, p in enumerate(posts, 1)})
 
 
 def post(when: datetime | None, objectives: Sequence[str] = (), themes: Sequence[str] = (),
@@ -191,7 +196,7 @@ def test_february_is_one_month_and_a_whole_plan_is_counted_in_days() -> None:
     assert count(posts, OBJ, THEMES, Selection(span)).total == 2
     assert shift_anchor("all", NOV, 3) == NOV
     assert shift_anchor("month", date(2027, 1, 31), 1) == date(2027, 2, 28)
-    empty = span_of("all", NOV, PARIS, posts={})
+    empty = span_of("all", NOV, PARIS, posts=docs())
     assert (empty.start.date(), empty.end.date()) == (NOV, NOV + timedelta(days=1))
 
 
@@ -244,19 +249,25 @@ def test_free_days_are_the_days_with_no_counted_post_from_today() -> None:
 
 
 def test_an_empty_period_has_no_posts_and_per_month_targets_unmet() -> None:
-    m = count({}, OBJ, THEMES, month())
+    m = count(docs(), OBJ, THEMES, month())
     assert m.total == 0 and all(line.share == 0 for line in m.objectives)
     gaps = m.gaps()
     assert (gaps[0].objective, gaps[0].shortfall) == ("recherche", 4)
     assert len([g for g in gaps if g.kind == "cell"]) == 4
 
 
-def test_a_stored_plan_counts_the_same_and_opens_its_cells(tmp_path: Path) -> None:
-    store = Store(tmp_path / "plan.json")
+def stored(path: Path) -> Store:
+    """A store at ``path`` with the objectives and themes of these tests."""
+    store = Store(path)
     for cat in OBJ:
         store.add_objective(cat)
     for cat in THEMES:
         store.add_theme(cat)
+    return store
+
+
+def test_a_stored_plan_counts_the_same_and_opens_its_cells(tmp_path: Path) -> None:
+    store = stored(tmp_path / "plan.json")
     a, b, _ = store.add_posts([post(at(NOV), ["visites"], ["coulisses"]),
                                post(at(NOV, 9), ["visites"], []),
                                post(at(NOV), ["visites"], ["coulisses"], Status.CANCELLED)])
@@ -289,3 +300,53 @@ def test_text_bars_signs_and_abbreviations() -> None:
     assert [versus(line) for line in (on, counted)] == ["25% / 25%", "30% · 9 / 12"]
     assert fit("Exposition « Parures » 🧶", 12) == "Exposition …"
     assert fit("🧶🧶🧶", 5) == "🧶🧶…" and fit("ab", 4) == "ab  "
+
+
+def counts(m: Matrix) -> tuple[int, dict[tuple[Key, Key], int], tuple[date, ...]]:
+    """What a matrix says, to compare two counts."""
+    return m.total, {k: v for k, v in m.cells.items() if v}, m.free_days
+
+
+def test_a_stores_rows_follow_its_writes_and_count_as_built_anew(tmp_path: Path) -> None:
+    store = stored(tmp_path / "plan.json")
+    a, b, c = store.add_posts([post(at(NOV), ["visites"], ["coulisses"]),
+                               post(at(NOV, 11), ["recherche"], ["prehistoire"]),
+                               post(None, ["visites"], ["prehistoire"])])
+
+    def both() -> tuple[Matrix, Matrix]:
+        plan = posts_of(store)
+        kept = count(plan, OBJ, THEMES, Selection(span_of("all", NOV, PARIS, posts=plan)))
+        fresh = Posts(store.post_documents())
+        return kept, count(fresh, OBJ, THEMES, Selection(span_of("all", NOV, PARIS, posts=fresh)))
+
+    kept, fresh = both()
+    assert counts(kept) == counts(fresh) and kept.total == 2
+    later = at(NOV + timedelta(days=3))
+    store.update_post(replace(a, scheduled=later, objectives=["recherche", "visites"]))
+    store.update_post(replace(c, scheduled=at(NOV, 9), status=Status.CANCELLED))
+    store.add_post(post(at(NOV), [], ["coulisses"], Status.PUBLISHED))
+    store.replace_post(store.get_post(cast(int, b.id)), None)
+    kept, fresh = both()
+    assert counts(kept) == counts(fresh)
+    assert (kept.total, kept.count("recherche", "coulisses"), kept.count(None, "coulisses")) == (
+        2, 1, 1)
+    assert kept.selection.span.end.date() == NOV + timedelta(days=4)  # the plan grew
+
+
+def test_another_process_write_shows_at_the_next_count(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    store = stored(path)
+    store.add_posts([post(at(NOV), ["visites"], ["coulisses"])])
+    assert count_store(store, month()).total == 1
+    other = Store(path)
+    added = other.add_post(post(at(NOV, 12), ["recherche"], ["coulisses"]))  # a journal record
+    assert store.refresh()
+    m = count_store(store, month())
+    assert (m.total, m.count("recherche", "coulisses")) == (2, 1)
+    other.replace_post(added, replace(added, themes=["prehistoire"]))
+    other.compact()  # a new main file: read anew whole
+    assert store.refresh()
+    m = count_store(store, month())
+    assert (m.total, m.count("recherche", "coulisses"), m.count("recherche", "prehistoire")) == (
+        2, 0, 1)
+    other.close()

@@ -65,7 +65,7 @@ from planterm.events import (
     today_start,
 )
 from planterm.filters import parse_filter
-from planterm.matrix import PERIODS, STATUS_GROUPS, Selection, count_store, span_of
+from planterm.matrix import PERIODS, STATUS_GROUPS, Selection, count_store, posts_of, span_of
 from planterm.model import (
     CATEGORY,
     Category,
@@ -1288,8 +1288,7 @@ def cmd_matrix(ctx: Context, args: argparse.Namespace) -> int:
     today = ctx.now.astimezone(tz).date()
     anchor = ctx.when(args.start, "--from").astimezone(tz).date() if args.start else today
     query = parse_filter(args.filter, ctx.store, base=filter_query(ctx.store, args))
-    span = span_of(args.period, anchor, tz, ctx.settings.week_start_index,
-                   ctx.store.post_documents())
+    span = span_of(args.period, anchor, tz, ctx.settings.week_start_index, posts_of(ctx.store))
     counted = count_store(ctx.store, Selection(span, query, args.status), today)
     shown = " ".join(_filter_words(args))
     if args.json:

@@ -28,10 +28,14 @@ Pure core (no UI). The counting rules, which the README repeats for users:
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from itertools import product
+from operator import itemgetter
 from typing import Any, Literal, cast
+from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
 from planterm.dates import period_bounds, period_label, shift_period
@@ -93,18 +97,15 @@ def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
 
 
 def span_of(kind: PeriodKind, anchor: date, tz: ZoneInfo, week_start: int = 0,
-            posts: Mapping[str, Mapping[str, Any]] | None = None) -> Span:
+            posts: Posts | None = None) -> Span:
     """The period of ``kind`` holding ``anchor``; for ``all``, the local days from the first
     post to the last (cancelled ones aside; the anchor's day if no post has a date)."""
     if kind != "all":
         return Span(kind, *period_bounds(kind, anchor, tz, week_start))
-    cancelled = Status.CANCELLED.value  # a plain str compares faster than the enum
-    times = [when for d in (posts or {}).values()
-             if (when := d.get("scheduled")) and d.get("status") != cancelled]
-    if not times:
+    ends = None if posts is None else posts.ends()
+    if ends is None:
         return Span(kind, _local_midnight(anchor, tz), _local_midnight(anchor + timedelta(1), tz))
-    first, last = (datetime.fromisoformat(t).astimezone(tz).date()
-                   for t in (min(times), max(times)))
+    first, last = (datetime.fromisoformat(t).astimezone(tz).date() for t in ends)
     return Span(kind, _local_midnight(first, tz), _local_midnight(last + timedelta(1), tz))
 
 
@@ -141,7 +142,8 @@ class Selection:
                 None if rest == PostQuery() else rest.condition())
 
     def condition(self) -> Callable[[Mapping[str, Any]], bool]:
-        """Whether a raw post document is counted (``_scan`` has the same test inline)."""
+        """Whether a raw post document is counted (``Posts.counted`` has the same test,
+        on its rows)."""
         lo, hi, statuses, narrow = self.parts()
 
         def test(doc: Mapping[str, Any]) -> bool:
@@ -297,70 +299,174 @@ def _line(key: Key, name: str, count: int, total: int, span: Span,
 Counts = tuple[dict[Key, int], dict[Key, int], dict[tuple[Key, Key], int]]
 """Posts per objective, per theme and per (objective, theme) cell."""
 
+Combination = tuple[tuple[Key, ...], tuple[Key, ...], tuple[tuple[Key, Key], ...]]
+"""A post's objectives, its themes (each once, sorted; ``(None,)`` for none) and its cells."""
 
-def count(posts: Mapping[str, Mapping[str, Any]], objectives: list[Category],
-          themes: list[Category], selection: Selection, today: date | None = None) -> Matrix:
-    """Count the raw post documents of a store (``Store.post_documents``) for a selection.
+Row = tuple[str, Status | None, int, str, Mapping[str, Any]]
+"""A scheduled post as the matrix counts it: its time (stored UTC ISO: they sort as times),
+its status (None for one planterm does not know), the index of its combination in
+``Posts.combinations``, its id, its document."""
+_WHEN = itemgetter(0)
+_STATUS: dict[Any, Status] = {status.value: status for status in Status}
+_COMBINATION = itemgetter(2)
+
+
+def _keys(keys: list[str] | None) -> tuple[Key, ...]:
+    """A post's objectives or themes as counted: each once (a hand edit may list one twice),
+    in one order (two posts with the same keys share a combination), ``(None,)`` for none."""
+    if not keys:
+        return _NONE
+    return (keys[0],) if len(keys) == 1 else tuple(sorted(set(keys)))
+
+
+class Posts:
+    """The scheduled posts as the matrix counts them: one compact row each, in time order.
+
+    Reading 20,000 stored documents (dicts scattered through memory as the store read them)
+    costs about the whole 50 ms budget by itself, before any counting. The rows hold what
+    the count needs: a period is two bisections, the status a tuple item, and the tags an
+    index into their combinations (a few hundred in a real plan), so that each combination's
+    cells are added once, times its posts. Only the filter line's own test (``ch:``, text...)
+    reads the documents, of the posts in the period. ``posts_of`` keeps a store's rows up
+    to date with its writes.
+    """
+
+    def __init__(self, documents: Mapping[str, Mapping[str, Any]]) -> None:
+        """The rows of raw post documents (``Store.post_documents``), by id."""
+        self.combinations: list[Combination] = []
+        self._combination: dict[tuple[tuple[Key, ...], tuple[Key, ...]], int] = {}
+        self._when: dict[str, str] = {}
+        """Each row's time, by post id: where to find it when the post changes."""
+        scheduled = [(when, doc_id, doc) for doc_id, doc in documents.items()
+                     if (when := doc.get("scheduled")) is not None]
+        scheduled.sort(key=_WHEN)
+        # made in time order, the rows lie in memory in the order a count reads them
+        self.rows = [self._row(*post) for post in scheduled]
+
+    def _row(self, when: str, doc_id: str, doc: Mapping[str, Any]) -> Row:
+        """A post's row, its combination added if new."""
+        tags = (_keys(doc.get("objectives")), _keys(doc.get("themes")))
+        index = self._combination.get(tags)
+        if index is None:
+            index = self._combination[tags] = len(self.combinations)
+            self.combinations.append((*tags, tuple(product(*tags))))
+        self._when[doc_id] = when
+        # the enum, not the document's own string: one object, its hash at hand
+        return when, _STATUS.get(doc.get("status")), index, doc_id, doc
+
+    def update(self, documents: Mapping[str, Mapping[str, Any]], ids: Iterable[str]) -> None:
+        """Bring the rows of the posts ``ids`` up to date with ``documents`` (set, or gone)."""
+        rows = self.rows
+        for doc_id in ids:
+            when = self._when.pop(doc_id, None)
+            if when is not None:
+                at = bisect.bisect_left(rows, when, key=_WHEN)
+                while rows[at][3] != doc_id:  # posts at the same time: a few steps at most
+                    at += 1
+                del rows[at]
+            doc = documents.get(doc_id)
+            if doc is not None and (when := doc.get("scheduled")) is not None:
+                bisect.insort(rows, self._row(when, doc_id, doc), key=_WHEN)
+
+    def ends(self) -> tuple[str, str] | None:
+        """The times of the first and the last post, cancelled ones aside; None if none."""
+        cancelled = Status.CANCELLED
+        times = (row[0] for row in self.rows if row[1] is not cancelled)
+        first = next(times, None)
+        if first is None:
+            return None
+        last = next(row[0] for row in reversed(self.rows) if row[1] is not cancelled)
+        return first, last
+
+    def counted(self, selection: Selection) -> list[Row]:
+        """The rows a selection counts, in time order (``Selection.condition``'s test)."""
+        lo, hi, statuses, narrow = selection.parts()
+        rows = self.rows
+        period = rows[bisect.bisect_left(rows, lo, key=_WHEN):
+                      bisect.bisect_left(rows, hi, key=_WHEN)]
+        return [row for row in period
+                if row[1] in statuses and (narrow is None or narrow(row[4]))]
+
+    def tally(self, rows: list[Row]) -> Counts:
+        """The counts of ``rows``: their combinations counted, then each one's keys and cells
+        added up once, times its posts."""
+        objectives: dict[Key, int] = {}
+        themes: dict[Key, int] = {}
+        cells: dict[tuple[Key, Key], int] = {}
+        objective, theme, cell = objectives.get, themes.get, cells.get
+        for index, n in Counter(map(_COMBINATION, rows)).items():
+            objs, ths, pairs = self.combinations[index]
+            for o in objs:
+                objectives[o] = objective(o, 0) + n
+            for t in ths:
+                themes[t] = theme(t, 0) + n
+            for pair in pairs:
+                cells[pair] = cell(pair, 0) + n
+        return objectives, themes, cells
+
+
+def count(posts: Posts, objectives: list[Category], themes: list[Category],
+          selection: Selection, today: date | None = None) -> Matrix:
+    """Count the posts for a selection.
 
     ``today``: free days before it are left out (a gap is filled from today on).
     """
     span = selection.span
     tz = span.start.tzinfo
     assert isinstance(tz, ZoneInfo)
+    counted = posts.counted(selection)
+    rows, columns, cells = posts.tally(counted)
     days = span.days_from(today)
-    (rows, columns, cells), total, busy = _scan(
-        posts, selection, [cast(str, iso(_local_midnight(d, tz))) for d in days])
-    free = tuple(d for i, d in enumerate(days) if i not in busy)
+    # the counted posts from each day's local midnight on: none between two, a free day
+    bounds = [cast(str, iso(_local_midnight(d, tz))) for d in days] + [iso(span.end)]
+    marks = [bisect.bisect_left(counted, b, key=_WHEN) for b in bounds]
+    free = tuple(d for d, at, after in zip(days, marks, marks[1:], strict=False) if at == after)
+    total = len(counted)
     return Matrix(selection, total, _lines(objectives, rows, total, span),
                   _lines(themes, columns, total, span), cells, free)
 
 
-def _scan(posts: Mapping[str, Mapping[str, Any]], selection: Selection,
-          bounds: list[str]) -> tuple[Counts, int, set[int]]:
-    """One pass over the documents: the counts, the posts counted, and the indexes of the
-    days (starting at ``bounds``, UTC ISO) on which a counted post is scheduled.
+class _Kept:
+    """A store's rows, and the posts written since they were brought up to date."""
 
-    This loop is the matrix's whole cost (20,000 documents), so it does the least per
-    post: plain dicts and bound methods, and ``Selection.condition``'s test written
-    inline (no call per post unless the filter narrows).
-    """
-    lo, hi, statuses, narrow = selection.parts()
-    rows: dict[Key, int] = {}
-    columns: dict[Key, int] = {}
-    cells: dict[tuple[Key, Key], int] = {}
-    row, column, cell = rows.get, columns.get, cells.get
-    first = bounds[0] if bounds else "~"  # "~" sorts after any time: no day to mark
-    busy: set[int] = set()
-    total = 0
-    for doc in posts.values():
-        when = doc.get("scheduled")
-        if when is None or not lo <= when < hi or doc.get("status") not in statuses:
-            continue
-        if narrow is not None and not narrow(doc):
-            continue
-        total += 1
-        objs = doc.get("objectives") or _NONE
-        ths = doc.get("themes") or _NONE
-        # a key twice (a hand edit) counts once; most posts have one or two keys
-        if len(objs) > 1 and (objs[0] == objs[1] if len(objs) == 2 else
-                              len(set(objs)) < len(objs)):
-            objs = tuple(dict.fromkeys(objs))
-        if len(ths) > 1 and (ths[0] == ths[1] if len(ths) == 2 else len(set(ths)) < len(ths)):
-            ths = tuple(dict.fromkeys(ths))
-        for o in objs:
-            rows[o] = row(o, 0) + 1
-            for t in ths:
-                cells[o, t] = cell((o, t), 0) + 1
-        for t in ths:
-            columns[t] = column(t, 0) + 1
-        if when >= first:
-            busy.add(bisect.bisect_right(bounds, when) - 1)
-    return (rows, columns, cells), total, busy
+    def __init__(self) -> None:
+        self.posts: Posts | None = None
+        """None until first asked for, and again once memory was read anew whole."""
+        self.changed: set[str] = set()
+
+    def tell(self, table: str | None, ids: Iterable[str]) -> None:
+        """The storage's news (``JournalStorage.observers``): kept for the next count, so that
+        a write pays nothing for the matrix until it is shown."""
+        if table is None:
+            self.posts = None
+            self.changed.clear()
+        elif table == "posts" and self.posts is not None:
+            self.changed.update(ids)
+
+
+_KEPT: WeakKeyDictionary[Store, _Kept] = WeakKeyDictionary()
+
+
+def posts_of(store: Store) -> Posts:
+    """A store's posts as the matrix counts them, as they are now: built on first use, then
+    kept up to date with every write the storage applies (this process's and the journal
+    records of others), built again when it reads memory anew (another process compacted)."""
+    kept = _KEPT.get(store)
+    if kept is None:
+        kept = _KEPT[store] = _Kept()
+        store.storage.observers.append(kept.tell)
+    documents = store.post_documents()
+    if kept.posts is None:
+        kept.posts = Posts(documents)
+    elif kept.changed:
+        kept.posts.update(documents, kept.changed)
+        kept.changed.clear()
+    return kept.posts
 
 
 def count_store(store: Store, selection: Selection, today: date | None = None) -> Matrix:
     """``count`` on everything a store holds now."""
-    return count(store.post_documents(), store.objectives(), store.themes(), selection, today)
+    return count(posts_of(store), store.objectives(), store.themes(), selection, today)
 
 
 def cell_posts(store: Store, selection: Selection, objective: Key, theme: Key) -> list[Post]:

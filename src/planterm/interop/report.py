@@ -22,7 +22,7 @@ from planterm import backups
 from planterm.config import Settings, config_path
 from planterm.dates import month_name, shift_period
 from planterm.events import AHEAD, listing
-from planterm.matrix import Line, Matrix, Selection, Span, count, span_of
+from planterm.matrix import Line, Matrix, Selection, Span, count, posts_of, span_of
 from planterm.matrix_text import cell_text, difference_text, gap_text, versus
 from planterm.model import Category, Post, Status
 from planterm.store import PostQuery, Store
@@ -82,7 +82,7 @@ class Handover:
 def default_period(store: Store, settings: Settings, now: datetime) -> tuple[date, date]:
     """From the day of the first post to today: the mission so far."""
     today = now.astimezone(settings.tz).date()
-    span = span_of("all", today, settings.tz, posts=store.post_documents())
+    span = span_of("all", today, settings.tz, posts=posts_of(store))
     return min(span.start.date(), today), today
 
 
@@ -94,11 +94,11 @@ def build(store: Store, settings: Settings, first: date, last: date, now: dateti
     tz = settings.tz
     start = datetime.combine(first, datetime.min.time(), tz)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tz)
-    docs = store.post_documents()
+    rows = posts_of(store)
     objectives, themes = store.objectives(), store.themes()
 
     def matrix(span: Span) -> Matrix:
-        return count(docs, objectives, themes, Selection(span, query))
+        return count(rows, objectives, themes, Selection(span, query))
 
     months = []
     month = first.replace(day=1)

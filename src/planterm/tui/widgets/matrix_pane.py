@@ -35,6 +35,7 @@ from planterm.matrix import (
     StatusGroup,
     cell_posts,
     count_store,
+    posts_of,
     shift_anchor,
     span_of,
 )
@@ -139,9 +140,9 @@ class MatrixPane(PeriodPane):
     def selection(self) -> Selection:
         """What is counted now: the period around ``day``, the filter, the status group."""
         assert self.store is not None
-        documents = self.store.post_documents() if self.kind == "all" else None
+        plan = posts_of(self.store) if self.kind == "all" else None
         span = span_of(self.kind, self.day, self.settings.tz, self.settings.week_start_index,
-                       documents)
+                       plan)
         return Selection(span, self.filter, self.group)
 
     def count(self) -> Matrix:
