@@ -311,12 +311,12 @@ _STATUS: dict[Any, Status] = {status.value: status for status in Status}
 _COMBINATION = itemgetter(2)
 
 
-def _keys(keys: list[str] | None) -> tuple[Key, ...]:
+def _keys(keys: tuple[str, ...]) -> tuple[Key, ...]:
     """A post's objectives or themes as counted: each once (a hand edit may list one twice),
     in one order (two posts with the same keys share a combination), ``(None,)`` for none."""
     if not keys:
         return _NONE
-    return (keys[0],) if len(keys) == 1 else tuple(sorted(set(keys)))
+    return keys if len(keys) == 1 else tuple(sorted(set(keys)))
 
 
 class Posts:
@@ -337,22 +337,32 @@ class Posts:
         self._combination: dict[tuple[tuple[Key, ...], tuple[Key, ...]], int] = {}
         self._when: dict[str, str] = {}
         """Each row's time, by post id: where to find it when the post changes."""
-        scheduled = [(when, doc_id, doc) for doc_id, doc in documents.items()
-                     if (when := doc.get("scheduled")) is not None]
-        scheduled.sort(key=_WHEN)
-        # made in time order, the rows lie in memory in the order a count reads them
-        self.rows = [self._row(*post) for post in scheduled]
+        rows = [self._row(when, doc_id, doc) for doc_id, doc in documents.items()
+                if (when := doc.get("scheduled")) is not None]
+        rows.sort(key=_WHEN)
+        # made again in time order, the rows lie in memory in the order a count reads them
+        self.rows = [(when, status, index, doc_id, doc)
+                     for when, status, index, doc_id, doc in rows]
 
     def _row(self, when: str, doc_id: str, doc: Mapping[str, Any]) -> Row:
         """A post's row, its combination added if new."""
-        tags = (_keys(doc.get("objectives")), _keys(doc.get("themes")))
+        tags = (tuple(doc.get("objectives") or ()), tuple(doc.get("themes") or ()))
         index = self._combination.get(tags)
         if index is None:
-            index = self._combination[tags] = len(self.combinations)
-            self.combinations.append((*tags, tuple(product(*tags))))
+            index = self._combination[tags] = self._add(tags)
         self._when[doc_id] = when
         # the enum, not the document's own string: one object, its hash at hand
         return when, _STATUS.get(doc.get("status")), index, doc_id, doc
+
+    def _add(self, tags: tuple[tuple[str, ...], tuple[str, ...]]) -> int:
+        """The index of the combination a post's keys (as listed) are counted in: tags
+        listed in another order or twice (a hand edit) share one."""
+        counted = (_keys(tags[0]), _keys(tags[1]))
+        index = self._combination.get(counted)
+        if index is None:
+            index = self._combination[counted] = len(self.combinations)
+            self.combinations.append((*counted, tuple(product(*counted))))
+        return index
 
     def update(self, documents: Mapping[str, Mapping[str, Any]], ids: Iterable[str]) -> None:
         """Bring the rows of the posts ``ids`` up to date with ``documents`` (set, or gone)."""
