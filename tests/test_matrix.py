@@ -350,3 +350,12 @@ def test_another_process_write_shows_at_the_next_count(tmp_path: Path) -> None:
     assert (m.total, m.count("recherche", "coulisses"), m.count("recherche", "prehistoire")) == (
         2, 0, 1)
     other.close()
+
+
+def test_tags_listed_in_another_order_count_alike() -> None:
+    posts = docs(post(at(NOV), ["visites", "recherche"], ["coulisses", "prehistoire"]),
+                 post(at(NOV), ["recherche", "visites"], ["prehistoire", "coulisses"]))
+    m = count(posts, OBJ, THEMES, month())
+    assert {k: v for k, v in m.cells.items() if v} == {
+        (o, t): 2 for o in ("visites", "recherche") for t in ("coulisses", "prehistoire")}
+    assert len(posts.combinations) == 1  # counted once, times its two posts
