@@ -124,12 +124,13 @@ def main() -> None:
         gc.freeze()
         objectives, themes = (sorted(c.key for c in cats)
                               for cats in (store.objectives(), store.themes()))
-        cases = (("all", changer(store, objectives, themes)),
-                 ("month", changer(store, objectives, themes)),
-                 ("all", store.storage.reload))
+        cases: tuple[tuple[str, matrix.PeriodKind, Callable[[], object]], ...] = (
+            ("all", "all", changer(store, objectives, themes)),
+            ("month", "month", changer(store, objectives, themes)),
+            ("built", "all", store.storage.reload))
         print(f"{len(store.post_documents())} posts, {OBJECTIVES} × {THEMES} cells; "
               f"p50 over {args.runs} runs")
-        for n, (kind, before) in enumerate(cases):
+        for name, kind, before in cases:
             def recompute(kind: matrix.PeriodKind = kind) -> matrix.Matrix:
                 """What the pane does when shown after a change: the period, the counts, the
                 gaps."""
@@ -146,7 +147,6 @@ def main() -> None:
             c50 = statistics.median(cpu) * 1000
             verdict = "ok" if p50 <= BUDGET_MS else f"over ({'ok' if c50 <= BUDGET_MS else 'over'}"\
                 f" in processor time)"
-            name = "built" if n == 2 else kind
             print(f"{name:>5}: {counted.total:>6} counted  matrix {p50:6.1f} ms (processor "
                   f"{c50:5.1f} ms)  plain loop {b50:6.1f} ms  ratio {p50 / b50:4.2f}  budget "
                   f"{BUDGET_MS:.0f} ms: {verdict}")
