@@ -302,12 +302,14 @@ Counts = tuple[dict[Key, int], dict[Key, int], dict[tuple[Key, Key], int]]
 Combination = tuple[tuple[Key, ...], tuple[Key, ...], tuple[tuple[Key, Key], ...]]
 """A post's objectives, its themes (each once, sorted; ``(None,)`` for none) and its cells."""
 
-Row = tuple[str, Status | None, int, str, Mapping[str, Any]]
+Row = tuple[str, str | None, int, str]
 """A scheduled post as the matrix counts it: its time (stored UTC ISO: they sort as times),
 its status (None for one planterm does not know), the index of its combination in
-``Posts.combinations``, its id, its document."""
+``Posts.combinations``, its id. Nothing but strings and numbers: the collector soon
+stops following it (a reference to the document would have every full pass of the
+planner's collector visit 20,000 more objects)."""
 _WHEN = itemgetter(0)
-_STATUS: dict[Any, Status] = {status.value: status for status in Status}
+_STATUS: dict[Any, str] = {status.value: status.value for status in Status}
 _COMBINATION = itemgetter(2)
 
 
@@ -331,8 +333,12 @@ class Posts:
     to date with its writes.
     """
 
+    documents: Mapping[str, Mapping[str, Any]]
+    """The documents the rows were made from, as they are now, by id."""
+
     def __init__(self, documents: Mapping[str, Mapping[str, Any]]) -> None:
         """The rows of raw post documents (``Store.post_documents``), by id."""
+        self.documents = documents
         self.combinations: list[Combination] = []
         self._combination: dict[tuple[tuple[Key, ...], tuple[Key, ...]], int] = {}
         self._when: dict[str, str] = {}
@@ -341,8 +347,7 @@ class Posts:
                 if (when := doc.get("scheduled")) is not None]
         rows.sort(key=_WHEN)
         # made again in time order, the rows lie in memory in the order a count reads them
-        self.rows = [(when, status, index, doc_id, doc)
-                     for when, status, index, doc_id, doc in rows]
+        self.rows = [(when, status, index, doc_id) for when, status, index, doc_id in rows]
 
     def _row(self, when: str, doc_id: str, doc: Mapping[str, Any]) -> Row:
         """A post's row, its combination added if new."""
@@ -351,8 +356,8 @@ class Posts:
         if index is None:
             index = self._combination[tags] = self._add(tags)
         self._when[doc_id] = when
-        # the enum, not the document's own string: one object, its hash at hand
-        return when, _STATUS.get(doc.get("status")), index, doc_id, doc
+        # one string for every post of a status, its hash at hand, not the document's own
+        return when, _STATUS.get(doc.get("status")), index, doc_id
 
     def _add(self, tags: tuple[tuple[str, ...], tuple[str, ...]]) -> int:
         """The index of the combination a post's keys (as listed) are counted in: tags
@@ -366,6 +371,7 @@ class Posts:
 
     def update(self, documents: Mapping[str, Mapping[str, Any]], ids: Iterable[str]) -> None:
         """Bring the rows of the posts ``ids`` up to date with ``documents`` (set, or gone)."""
+        self.documents = documents  # the same table, or one the first post made
         rows = self.rows
         for doc_id in ids:
             when = self._when.pop(doc_id, None)
@@ -380,12 +386,12 @@ class Posts:
 
     def ends(self) -> tuple[str, str] | None:
         """The times of the first and the last post, cancelled ones aside; None if none."""
-        cancelled = Status.CANCELLED
-        times = (row[0] for row in self.rows if row[1] is not cancelled)
+        cancelled = Status.CANCELLED.value
+        times = (row[0] for row in self.rows if row[1] != cancelled)
         first = next(times, None)
         if first is None:
             return None
-        last = next(row[0] for row in reversed(self.rows) if row[1] is not cancelled)
+        last = next(row[0] for row in reversed(self.rows) if row[1] != cancelled)
         return first, last
 
     def counted(self, selection: Selection) -> list[Row]:
@@ -394,8 +400,10 @@ class Posts:
         rows = self.rows
         period = rows[bisect.bisect_left(rows, lo, key=_WHEN):
                       bisect.bisect_left(rows, hi, key=_WHEN)]
-        return [row for row in period
-                if row[1] in statuses and (narrow is None or narrow(row[4]))]
+        if narrow is None:
+            return [row for row in period if row[1] in statuses]
+        documents = self.documents
+        return [row for row in period if row[1] in statuses and narrow(documents[row[3]])]
 
     def tally(self, rows: list[Row]) -> Counts:
         """The counts of ``rows``: their combinations counted, then each one's keys and cells
@@ -468,7 +476,7 @@ def posts_of(store: Store) -> Posts:
     documents = store.post_documents()
     if kept.posts is None:
         kept.posts = Posts(documents)
-    elif kept.changed:
+    else:
         kept.posts.update(documents, kept.changed)
         kept.changed.clear()
     return kept.posts
