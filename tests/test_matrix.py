@@ -359,3 +359,10 @@ def test_tags_listed_in_another_order_count_alike() -> None:
     assert {k: v for k, v in m.cells.items() if v} == {
         (o, t): 2 for o in ("visites", "recherche") for t in ("coulisses", "prehistoire")}
     assert len(posts.combinations) == 1  # counted once, times its two posts
+
+
+def test_unknown_keys_come_in_key_order_whatever_order_posts_were_written_in() -> None:
+    written = [post(at(NOV), ["zeta"], ["coulisses"]), post(at(NOV, 9), ["alpha"], ["coulisses"])]
+    for posts in (docs(*written), docs(*reversed(written))):
+        keys = [line.key for line in count(posts, OBJ, THEMES, month()).objectives]
+        assert keys == ["visites", "recherche", "alpha", "zeta"]

@@ -17,7 +17,8 @@ Pure core (no UI). The counting rules, which the README repeats for users:
   months as they are (a quarter is 3), any other span in days / 30.44 (a week is 0.23).
   When both are set, the share is the target.
 - Rows: every objective not archived, then archived or unknown ones that have posts in
-  the period (history stays), then ``None`` when untagged posts were counted. Columns alike.
+  the period (history stays; unknown keys sorted), then ``None`` when untagged posts were
+  counted. Columns alike.
 - Gaps: the empty cells, and the rows and columns below their target, of objectives and
   themes in use (not archived, not ``None``), sorted by how many posts short they are. A
   row is ``expected - count`` posts short; an empty cell is short of the posts its row
@@ -273,8 +274,9 @@ def _lines(categories: list[Category], counts: Mapping[Key, int], total: int,
         n = counts.get(cat.key, 0)
         if n or not cat.archived:
             lines.append(_line(cat.key, cat.name, n, total, span, cat))
-    lines += [_line(key, key, n, total, span, unknown=True) for key, n in counts.items()
-              if key is not None and key not in known]
+    # by key: the order the posts were read in changes as they are written
+    lines += [_line(key, key, counts[key], total, span, unknown=True)
+              for key in sorted(k for k in counts if k is not None and k not in known)]
     if counts.get(None):
         lines.append(_line(None, "—", counts[None], total, span))
     return tuple(lines)
@@ -299,8 +301,8 @@ def _line(key: Key, name: str, count: int, total: int, span: Span,
 Counts = tuple[dict[Key, int], dict[Key, int], dict[tuple[Key, Key], int]]
 """Posts per objective, per theme and per (objective, theme) cell."""
 
-Combination = tuple[tuple[Key, ...], tuple[Key, ...], tuple[tuple[Key, Key], ...]]
-"""A post's objectives, its themes (each once, sorted; ``(None,)`` for none) and its cells."""
+Place = tuple[Literal["objective", "theme"], Key] | tuple[Literal["cell"], tuple[Key, Key]]
+"""What a post adds up in: a row, a column or a cell."""
 
 Row = tuple[str, str | None, int, str]
 """A scheduled post as the matrix counts it: its time (stored UTC ISO: they sort as times),
@@ -339,7 +341,11 @@ class Posts:
     def __init__(self, documents: Mapping[str, Mapping[str, Any]]) -> None:
         """The rows of raw post documents (``Store.post_documents``), by id."""
         self.documents = documents
-        self.combinations: list[Combination] = []
+        self.combinations: list[tuple[int, ...]] = []
+        """Each combination of tags: the indexes in ``places`` of its objectives, its themes
+        and its cells, so that a count adds up numbers in a list."""
+        self.places: list[Place] = []
+        self._place: dict[Place, int] = {}
         self._combination: dict[tuple[tuple[Key, ...], tuple[Key, ...]], int] = {}
         self._when: dict[str, str] = {}
         """Each row's time, by post id: where to find it when the post changes."""
@@ -366,7 +372,18 @@ class Posts:
         index = self._combination.get(counted)
         if index is None:
             index = self._combination[counted] = len(self.combinations)
-            self.combinations.append((*counted, tuple(product(*counted))))
+            objectives, themes = counted
+            places: list[Place] = [*(("objective", o) for o in objectives),
+                                   *(("theme", t) for t in themes),
+                                   *(("cell", pair) for pair in product(*counted))]
+            self.combinations.append(tuple(map(self._place_of, places)))
+        return index
+
+    def _place_of(self, place: Place) -> int:
+        index = self._place.get(place)
+        if index is None:
+            index = self._place[place] = len(self.places)
+            self.places.append(place)
         return index
 
     def update(self, documents: Mapping[str, Mapping[str, Any]], ids: Iterable[str]) -> None:
@@ -406,20 +423,20 @@ class Posts:
         return [row for row in period if row[1] in statuses and narrow(documents[row[3]])]
 
     def tally(self, rows: list[Row]) -> Counts:
-        """The counts of ``rows``: their combinations counted, then each one's keys and cells
-        added up once, times its posts."""
+        """The counts of ``rows``: their combinations counted, then each one's rows, columns
+        and cells added up once, times its posts."""
+        totals = [0] * len(self.places)
+        for index, n in Counter(map(_COMBINATION, rows)).items():
+            for place in self.combinations[index]:
+                totals[place] += n
         objectives: dict[Key, int] = {}
         themes: dict[Key, int] = {}
         cells: dict[tuple[Key, Key], int] = {}
-        objective, theme, cell = objectives.get, themes.get, cells.get
-        for index, n in Counter(map(_COMBINATION, rows)).items():
-            objs, ths, pairs = self.combinations[index]
-            for o in objs:
-                objectives[o] = objective(o, 0) + n
-            for t in ths:
-                themes[t] = theme(t, 0) + n
-            for pair in pairs:
-                cells[pair] = cell(pair, 0) + n
+        into: dict[str, dict[Any, int]] = {"objective": objectives, "theme": themes,
+                                           "cell": cells}
+        for (kind, key), n in zip(self.places, totals, strict=True):
+            if n:
+                into[kind][key] = n
         return objectives, themes, cells
 
 
