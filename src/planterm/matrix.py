@@ -329,10 +329,10 @@ class Posts:
     Reading 20,000 stored documents (dicts scattered through memory as the store read them)
     costs about the whole 50 ms budget by itself, before any counting. The rows hold what
     the count needs: a period is two bisections, the status a tuple item, and the tags an
-    index into their combinations (a few hundred in a real plan), so that each combination's
-    cells are added once, times its posts. Only the filter line's own test (``ch:``, text...)
-    reads the documents, of the posts in the period. ``posts_of`` keeps a store's rows up
-    to date with its writes.
+    index into their combinations (a few hundred in a real plan), so that each combination
+    adds its posts once to its rows, columns and cells, numbered places in a list. Only the
+    filter line's own test (``ch:``, text...) reads the documents, of the posts in the
+    period. ``posts_of`` keeps a store's rows up to date with its writes.
     """
 
     documents: Mapping[str, Mapping[str, Any]]
@@ -380,6 +380,7 @@ class Posts:
         return index
 
     def _place_of(self, place: Place) -> int:
+        """The number of a row, column or cell in ``places``, given it on first sight."""
         index = self._place.get(place)
         if index is None:
             index = self._place[place] = len(self.places)
