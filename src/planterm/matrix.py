@@ -495,8 +495,8 @@ def posts_of(store: Store) -> Posts:
     if kept.posts is None:
         kept.posts = Posts(documents)
     else:
-        kept.posts.update(documents, kept.changed)
-        kept.changed.clear()
+        changed, kept.changed = kept.changed, set()
+        kept.posts.update(documents, changed)
     return kept.posts
 
 
