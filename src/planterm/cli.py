@@ -1444,10 +1444,6 @@ def run(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(create=args.command is None or writes(args))
         if args.command is None:
             return run_planner(args, settings)
-        if _OWN_PROCESS:
-            # A command's objects live until it ends: the collector's passes over the
-            # 20,000 posts it builds would only add a third to a 'list --json'.
-            gc.disable()
         with open_store(args, settings) as store:
             for warning in store.report.warnings:
                 say(f"planterm: warning: {inert(warning)}", err=True)
@@ -1481,6 +1477,12 @@ def main() -> None:
     global _OWN_PROCESS
     _OWN_PROCESS = True
     storage.FREEZE_LOADED = True  # this process is planterm: its store lives as long as it
+    # What planterm builds until its store is open (modules, the planner's widgets, the
+    # store) lives as long as the process: the collector's passes over it cost the planner
+    # a tenth of its start. A command keeps it off to the end (its objects live until it
+    # ends: the collector would add a third to a 'list --json'); the planner turns it back
+    # on once the store is open (``PlantermApp._opened``).
+    gc.disable()
     try:
         code = run()
         sys.stdout.flush()

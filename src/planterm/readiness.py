@@ -76,6 +76,8 @@ def _over_limits(post_channels: Sequence[str], body: str, variants: Mapping[str,
 def problems(post: Post) -> list[str]:
     """One short line per thing that keeps ``post`` from being ready for its status;
     empty when it is ready (always, once published or cancelled)."""
+    if post.status in _DONE:
+        return []
     return _problems(post.status, post.scheduled is None, post.channels, post.body,
                      post.variants, post.hashtags, post.flags, post.checklist)
 
@@ -86,7 +88,10 @@ def doc_problems(doc: Mapping[str, Any]) -> list[str]:
     ``check`` ask it of every post, and building 20,000 posts costs more than the store's
     parse."""
     get = doc.get
-    return _problems(get("status", "idea"), get("scheduled") is None, get("channels") or (),
+    status = get("status", "idea")
+    if status in _DONE:  # most posts of a long plan: nothing more to read
+        return []
+    return _problems(status, get("scheduled") is None, get("channels") or (),
                      get("body") or "", get("variants") or {}, get("hashtags") or (),
                      get("flags") or (), get("checklist") or {})
 
@@ -94,9 +99,8 @@ def doc_problems(doc: Mapping[str, Any]) -> list[str]:
 def _problems(status: str, unscheduled: bool, post_channels: Sequence[str], body: str,
               variants: Mapping[str, str], hashtags: Sequence[str], flags: Sequence[str],
               checklist: Mapping[str, bool]) -> list[str]:
-    """``problems`` of a post's fields (``status`` a ``Status`` or its value)."""
-    if status in _DONE:
-        return []
+    """``problems`` of a post's fields (``status`` a ``Status`` or its value, neither
+    published nor cancelled)."""
     found = _over_limits(post_channels, body, variants, hashtags)
     if status == Status.SCHEDULED:
         if unscheduled:
