@@ -16,7 +16,9 @@ The store on disk is two files, with a lock file beside them:
   documents need no checking again;
   any other file (older, edited by hand, written by TinyDB) is parsed by the standard
   library and checked whole. What orjson cannot write as it was read (integers beyond
-  64 bits, NaN) is written by the standard library, without a CRC.
+  64 bits, NaN) is written by the standard library, without a CRC. A command's write
+  (``fold_writes``) copies the parts whose documents it left as they were from the file
+  it replaces.
 * ``plan.json.journal``: records appended since the last compaction. A record
   is ``<length:8 hex> <crc32:8 hex> <json>\\n``. The first record of a journal
   is its header, ``{"g": generation}``: the main file it extends. Every other
