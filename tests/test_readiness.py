@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from planterm.model import Post, Status
-from planterm.readiness import WARN_MARK, outgoing_text, over_limits, problems
+from planterm.readiness import WARN_MARK, doc_problems, outgoing_text, over_limits, problems
 
 WHEN = datetime(2026, 12, 3, 18, 0, tzinfo=UTC)
 
@@ -51,12 +51,26 @@ def test_the_mark_is_a_sign() -> None:
 )
 def test_problems(fields: dict[str, object], expected: list[str]) -> None:
     assert problems(post(**fields)) == expected
+    # the same read from the stored document, as list --json and check read it
+    assert doc_problems(post(**fields).to_doc()) == expected
 
 
 def test_several_problems_are_each_one_line() -> None:
     found = problems(post(body="", scheduled=None, channels=[]))
     assert found == ["scheduled without a time", "scheduled without a channel",
                      "scheduled with an empty body"]
+
+
+def test_doc_problems_reads_missing_fields_as_from_doc_does() -> None:
+    doc = post(body="", scheduled=None, channels=[], uid="u1").to_doc()
+    for name in ("body", "variants", "channels", "hashtags", "flags", "checklist"):
+        del doc[name]
+    doc["scheduled"] = None
+    assert doc_problems(doc) == problems(Post.from_doc(doc)) == [
+        "scheduled without a time", "scheduled without a channel",
+        "scheduled with an empty body"]
+    del doc["status"]  # an idea
+    assert doc_problems(doc) == problems(Post.from_doc(doc)) == []
 
 
 def test_over_limits_ignore_status() -> None:

@@ -305,6 +305,67 @@ def test_a_main_file_in_parts_reads_back_whole_and_stock_tinydb_reads_it(
     assert tables_of(JournalStorage(path).read()) == expected and read == [1]
 
 
+def test_a_command_s_write_copies_the_parts_it_did_not_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write that folds into a new main file (a command's) serialises only the parts
+    whose documents changed; the file is byte for byte the one a whole serialisation
+    gives, but for the storage's own table (a new generation)."""
+    import orjson
+
+    from planterm import storage
+
+    monkeypatch.setattr(storage, "PART_DOCUMENTS", 3)
+    path = tmp_path / "plan.json"
+    a_store(path, posts=10).close()
+
+    def written(change: object) -> tuple[bytes, bytes, list[int]]:
+        store = Store(path)
+        store.storage.fold_writes = True
+        sizes: list[int] = []
+        real = orjson.dumps
+
+        def dumps(value: object, *args: object, **kwargs: object) -> bytes:
+            if isinstance(value, dict) and value and all(isinstance(v, dict) and "title" in v
+                                                         for v in value.values()):
+                sizes.append(len(value))  # posts serialised
+            return real(value, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(storage.orjson, "dumps", dumps)
+        try:
+            change(store)  # type: ignore[operator]
+        finally:
+            monkeypatch.setattr(storage.orjson, "dumps", real)
+        raw = path.read_bytes()
+        whole = storage._dump(store.storage.read(), "0" * 32, None)
+        store.close()
+        return raw, whole, sizes
+
+    def head(raw: bytes) -> bytes:
+        return raw[: raw.rindex(b'"storage":')]
+
+    post = Store(path).posts()[4]  # in the second part of three posts
+    raw, whole, sizes = written(lambda s: s.replace_post(post, replace(post, title="Neuf")))
+    assert head(raw) == head(whole) and b'"Neuf"' in raw
+    assert sizes == [3]  # its part alone
+    assert tables_of(stock_tinydb(path)) == tables_of(json.loads(whole))
+
+    # a deletion moves every later document to another part: those are written again
+    raw, whole, sizes = written(lambda s: s.replace_post(s.posts()[1], None))
+    assert head(raw) == head(whole) and sizes == [3, 3, 3]  # 9 posts left, each part moved
+
+    # another process's write since the main file was read: nothing is copied
+    def after_another(store: Store) -> None:
+        other = Store(path)
+        first = other.posts()[0]
+        other.replace_post(first, replace(first, title="Ailleurs"))
+        mine = store.posts()[-1]
+        store.replace_post(mine, replace(mine, title="Ici"))
+
+    raw, whole, sizes = written(after_another)
+    assert head(raw) == head(whole) and b'"Ailleurs"' in raw and b'"Ici"' in raw
+    assert sizes == [3, 3, 3]
+
+
 def test_a_main_file_in_parts_changed_by_hand_is_read_and_checked_whole(tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
     a_store(path, posts=5).close()

@@ -37,8 +37,10 @@ import functools
 import re
 import tomllib
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -245,27 +247,27 @@ def _chars(text: str) -> int:
 def _graphemes(text: str) -> int:
     if text.isascii():
         return len(text) - text.count("\r\n")
-    return sum(1 for _ in _rx().cluster.finditer(text))
+    return len(_rx().cluster.findall(text))
 
 
 def _weighted(text: str) -> int:
     if text.isascii():
         return len(text)
     rx = _rx()
-    if rx.emoji.search(text) is None:  # every code point weighs on its own
-        return len(text) + len(_HEAVY_RE.findall(text))
-    total = 0
-    for cluster in rx.cluster.findall(text):
-        if rx.emoji.search(cluster):
-            total += 2
-        else:
-            total += sum(_weight(char) for char in cluster)
+    # Every code point weighs on its own (one regex over the text, not a test per code
+    # point: a long post has thousands)...
+    total = len(text) + len(_HEAVY_RE.findall(text))
+    emoji = [found.start() for found in rx.emoji.finditer(text)]
+    if not emoji:
+        return total
+    # ...but a cluster that is an emoji weighs 2 in all. No emoji match crosses the end of a
+    # cluster (all its code points after the first are Extend or ZWJ), so the clusters that
+    # hold one are those where a match over the whole text starts.
+    clusters = rx.cluster.findall(text)
+    ends = list(accumulate(map(len, clusters)))
+    for at in {bisect_right(ends, start) for start in emoji}:
+        total += 2 - len(clusters[at]) - len(_HEAVY_RE.findall(clusters[at]))
     return total
-
-
-def _weight(char: str) -> int:
-    point = ord(char)
-    return 1 if any(low <= point <= high for low, high in _LIGHT_RANGES) else 2
 
 
 _MEASURES = {"weighted": _weighted, "graphemes": _graphemes, "chars": _chars}

@@ -8,7 +8,6 @@ written when a command fails.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import gc
 import json
@@ -79,7 +78,7 @@ from planterm.model import (
     check_gates,
     utcnow,
 )
-from planterm.readiness import WARN_MARK, outgoing_text, problems
+from planterm.readiness import WARN_MARK, doc_problems, outgoing_text, problems
 from planterm.review import DONE_MARK, needs_review, review_json, review_text
 from planterm.sensitive import OPEN_MARK, find_item, open_items, tick, wording
 from planterm.storage import StoreError, repair
@@ -524,6 +523,8 @@ def run_planner(args: argparse.Namespace, settings: Settings) -> int:
     # Textual draws a change at its next frame tick: at its default 60 per second a key
     # waits up to 17 ms for it, a third of the budget of a key; 120 halves that.
     os.environ.setdefault("TEXTUAL_FPS", "120")
+    import asyncio  # Textual's loop: a command never needs it (100 ms of imports)
+
     from planterm.tui.app import check_keymap, make_app  # Textual loads only when needed
 
     check_keymap(settings)
@@ -607,9 +608,8 @@ def print_posts_json(ctx: Context, query: PostQuery) -> None:
     """Print the posts ``query`` finds as a JSON array."""
     docs = ctx.store.post_docs(query)  # as stored: not written again from a Post
     if docs is not None:
-        # each document fits POST (the store checked it): read for its problems unchecked
-        print_json([post_doc_json(i, d, problems(Post.from_doc(d, i, checked=True)),
-                                  ctx.settings) for i, d in docs])
+        # each document fits POST (the store checked it): its problems read from it whole
+        print_json([post_doc_json(i, d, doc_problems(d), ctx.settings) for i, d in docs])
     else:
         print_json([post_json(p, ctx.settings) for p in ctx.store.posts(query)])
 
@@ -1443,10 +1443,6 @@ def run(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(create=args.command is None or writes(args))
         if args.command is None:
             return run_planner(args, settings)
-        if _OWN_PROCESS:
-            # A command's objects live until it ends: the collector's passes over the
-            # 20,000 posts it builds would only add a third to a 'list --json'.
-            gc.disable()
         with open_store(args, settings) as store:
             for warning in store.report.warnings:
                 say(f"planterm: warning: {inert(warning)}", err=True)
@@ -1480,6 +1476,12 @@ def main() -> None:
     global _OWN_PROCESS
     _OWN_PROCESS = True
     storage.FREEZE_LOADED = True  # this process is planterm: its store lives as long as it
+    # What planterm builds until its store is open (modules, the planner's widgets, the
+    # store) lives as long as the process: the collector's passes over it cost the planner
+    # a tenth of its start. A command keeps it off to the end (its objects live until it
+    # ends: the collector would add a third to a 'list --json'); the planner turns it back
+    # on once the store is open (``PlantermApp._opened``).
+    gc.disable()
     try:
         code = run()
         sys.stdout.flush()

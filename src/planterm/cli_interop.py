@@ -13,7 +13,7 @@ import argparse
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planterm.agenda import local_text
 from planterm.cli import (
@@ -29,10 +29,16 @@ from planterm.cli import (
 from planterm.config import Settings
 from planterm.coverage import occurrence_starts
 from planterm.filters import parse_filter
-from planterm.interop import backup, jobs, report
-from planterm.interop.common import BadFile, Incoming
 from planterm.model import Event, Post
 from planterm.storage import StoreError, atomic_write
+
+if TYPE_CHECKING:
+    from planterm.interop import jobs
+    from planterm.interop.common import Incoming
+
+# The interop modules (iCalendar above all: 100 ms of imports) are imported by the commands
+# that use them, not by this module: every command builds the parser that this module adds
+# to, and a 'planterm set' has no use for them.
 
 SHOWN = 12
 """Notes and refusals printed in full; the rest are counted."""
@@ -155,6 +161,8 @@ def _write(made: jobs.Made, dest: str | None) -> None:
 
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     """planterm export ics | csv | json."""
+    from planterm.interop import jobs
+
     store, settings = ctx.store, ctx.settings
     if args.export_kind == "json":
         _write(jobs.json_file(store, settings), args.output)
@@ -184,6 +192,9 @@ def _events_of(ctx: Context, every: list[Event], named: frozenset[int], query: A
 
 def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     """planterm import ics | csv FILE [--dry-run] [--skip-bad]."""
+    from planterm.interop import jobs
+    from planterm.interop.common import BadFile
+
     path = Path(args.file)
     try:
         data = path.read_bytes()
@@ -238,6 +249,8 @@ def _say_changes(incoming: Incoming[Any], what: str, would: str, settings: Setti
     made = ", ".join(f"{t[:-1]} {c.key}" for t, c in incoming.categories)
     if made:
         say(f"  {would}create {made}")
+    from planterm.interop import jobs
+
     say(jobs.import_summary(incoming, what, would))
 
 
@@ -254,6 +267,8 @@ def _changed(before: Post | Event, after: Post | Event) -> str:
 
 def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     """planterm report [--from DATE] [--to DATE] [--format md|html] [-o FILE] [--filter]."""
+    from planterm.interop import jobs, report
+
     tz = ctx.settings.tz
     first, last = report.default_period(ctx.store, ctx.settings, ctx.now)
     if args.start:
@@ -273,6 +288,8 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
     """planterm backup [-o FILE]: reads only; a consistent snapshot."""
     if args.output and Path(args.output).is_dir():
         raise InputError(f"-o: {args.output} is a folder; give a file name")
+    from planterm.interop import jobs
+
     say(jobs.backup_file(ctx.store, Path(args.output) if args.output else None,
                          ctx.settings.backups))
     return 0
@@ -280,6 +297,8 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_restore(ctx: Context, args: argparse.Namespace) -> int:
     """planterm restore FILE: checked as a store is, then put in place of the store."""
+    from planterm.interop import backup, jobs
+
     path = Path(args.file)
     if not path.is_file():
         raise InputError(f"{args.file}: no such file")

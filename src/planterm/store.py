@@ -55,7 +55,7 @@ from planterm.model import (
     new_uid,
     utcnow,
 )
-from planterm.readiness import problems
+from planterm.readiness import doc_problems, problems
 from planterm.sensitive import has_terms, is_open
 from planterm.storage import (
     STORAGE_TABLE,
@@ -1041,10 +1041,8 @@ class Store:
         found = []
         checked = self._checked()
         for i, doc in self.storage.read().get("posts", {}).items():
-            if checked(i) or POST.problem(doc) is None:
-                post = Post.from_doc(doc, int(i), checked=True)
-                if why := problems(post):
-                    found.append((post, why))
+            if (checked(i) or POST.problem(doc) is None) and (why := doc_problems(doc)):
+                found.append((Post.from_doc(doc, int(i), checked=True), why))
         found.sort(key=lambda item: (item[0].scheduled is None,
                                      item[0].scheduled or item[0].created, item[0].id or 0))
         return found

@@ -178,6 +178,8 @@ class PlantermApp(App[None]):
     def _ask_create(self) -> None:
         from planterm.tui.screens.confirm import ConfirmScreen
 
+        gc.enable()  # off since planterm started (``cli.main``); the user may take a while
+
         def answer(yes: bool | None) -> None:
             if yes:
                 self.open_store(create=True)
@@ -231,8 +233,10 @@ class PlantermApp(App[None]):
 
     def _opened(self, store: Store, others: list[Session]) -> None:
         # The store's documents live as long as the session: taking them out of the
-        # garbage collector's full scans keeps 50-100 ms pauses out of key presses.
+        # garbage collector's full scans keeps 50-100 ms pauses out of key presses. The
+        # collector, off since planterm started (``cli.main``), then runs again.
         gc.freeze()
+        gc.enable()
         self.store = store
         self.history = History(store, self.settings)
         for warning in store.report.warnings:
