@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from planterm.cli import run
-from planterm.matrix import Matrix, cell_posts
+from planterm.matrix import _KEPT, Matrix, cell_posts
 from planterm.matrix_text import gap_text, to_json
 from planterm.model import Post, Status
 from planterm.store import PostQuery, Store
@@ -69,6 +69,21 @@ def grid_numbers(pane: MatrixPane) -> dict[str, list[int]]:
         total_drawn = int(total.split()[0].strip("▼"))
         rows[label] = [0 if v == "·" else int(v) for v in values] + [total_drawn]
     return rows
+
+
+async def test_the_rows_a_count_reads_are_built_once_the_first_week_is_drawn(
+        tmp_path: Path) -> None:
+    """Pressing 2 then counts from rows already built: the build waits for no key."""
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        store = app.query_one(MatrixPane).store
+        assert store is not None
+        kept = _KEPT.get(store)
+        assert kept is not None and kept.posts is not None
+        assert len(kept.posts.rows) == sum(
+            1 for d in store.post_documents().values() if d.get("scheduled"))
 
 
 async def test_hjkl_and_arrows_move_the_cell_cursor_and_stop_at_the_edges(

@@ -124,6 +124,8 @@ class MatrixPane(PeriodPane):
 
     @on(PlanChanged)
     def _plan_changed(self, message: PlanChanged) -> None:
+        if self.store is None:  # the rows a count reads, built once the first screen is drawn
+            self.call_after_refresh(posts_of, message.store)
         self.store = message.store
         self.loaded = True
         self.stale = True
