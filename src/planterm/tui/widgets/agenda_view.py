@@ -59,6 +59,7 @@ class AgendaView(PeriodView):
         if isinstance(entry, Occurrence):
             text = f"  {hhmm(entry.start, shown.settings)}  {EVENT_MARK} {entry.event.title}"
             return cell(text, width, self.style_of(shown.event_style(entry)))
-        line = post_line(entry, shown.settings, with_day=False, found=shown.problems(entry))
+        line = post_line(entry, shown.settings, with_day=False, found=shown.problems(entry),
+                         signs=shown.marks(entry))
         text = f"  {line}"
         return cell(text, width, self.style_of(shown.post_style(entry)))

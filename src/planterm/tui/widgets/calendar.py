@@ -118,7 +118,14 @@ class CalendarPane(TriageKeys, PeriodPane):
         if store is None:
             return
         self._empty_state(store)
-        self.shown = load(store, self.filter, self.view, self.day, self.today(), self.settings)
+        self._read(None)
+
+    def _read(self, known: Shown | None) -> None:
+        """Read the period around the selected day (the undated posts and the events from
+        ``known``, when given: ``load``) and draw it, keeping the selection."""
+        assert self.store is not None
+        self.shown = load(self.store, self.filter, self.view, self.day, self.today(),
+                          self.settings, known)
         self.select(self.day, self.post_id, self.event_at)
 
     def select(self, day: date, post_id: int | None, at: EventAt | None = None) -> None:
@@ -130,7 +137,7 @@ class CalendarPane(TriageKeys, PeriodPane):
         self.day = day
         if not shown.covers(day) or (shown.view == "month" and day.month != shown.month):
             self.post_id, self.event_at = post_id, at
-            self.reload()
+            self._read(shown)  # the store has not changed: PlanChanged says when it does
             return
         self.shown = shown = shown.pick(day, post_id, at)
         self.day, self.post_id, self.event_at = shown.day, shown.post_id, shown.event_at
@@ -151,7 +158,10 @@ class CalendarPane(TriageKeys, PeriodPane):
         self.query_one("#views", ContentSwitcher).current = view
         if view == "month":
             self.post_id, self.event_at = None, None
-        self.reload()
+        if self.shown is None:
+            self.reload()
+        else:
+            self._read(self.shown)
 
     # --- moving --------------------------------------------------------------
 

@@ -10,7 +10,6 @@ from planterm.agenda import Occurrence, channel_abbrs
 from planterm.dates import weekday_abbr
 from planterm.model import Post
 from planterm.readiness import WARN_MARK
-from planterm.sensitive import post_marks
 from planterm.tui.widgets.cells import (
     Grid,
     cell,
@@ -38,11 +37,11 @@ def day_heading(shown: Shown, index: int) -> str:
     return f"{mark}{weekday_abbr(day, shown.settings.locale)} {day.day}"
 
 
-def _title(post: Post, warned: bool) -> str:
+def _title(post: Post, shown: Shown) -> str:
     """``◷ ⚠ ⚑☐ title``: the status sign, the warning sign when not ready, the sensitive
     marks (``sensitive.marks``: before the title, which a narrow column cuts), the title."""
-    signs = post_marks(post)
-    return f"{post.status.symbol} {WARN_MARK + ' ' if warned else ''}" \
+    signs = shown.marks(post)
+    return f"{post.status.symbol} {WARN_MARK + ' ' if shown.problems(post) else ''}" \
            f"{signs + ' ' if signs else ''}{post.title}"
 
 
@@ -76,7 +75,7 @@ class WeekView(PeriodView):
         rows = 0
         for entry in shown.entries(shown.days[index]):
             if isinstance(entry, Post):
-                rows += 3 if len(_title(entry, bool(shown.problems(entry)))) > width else 2
+                rows += 3 if len(_title(entry, shown)) > width else 2
             else:
                 rows += 2 if width < WIDE else 1
         return rows
@@ -123,7 +122,7 @@ class WeekView(PeriodView):
         abbrs = fit_words(channel_abbrs(post).split(), width - len(head) - 1)
         head = f"{head} {abbrs}" if abbrs else head
         style = self.style_of(shown.post_style(post))
-        title = _title(post, bool(shown.problems(post)))
+        title = _title(post, shown)
         first, rest = split_words(title, width) if wrap else (title, "")
         lines = [cell(head, width, style), cell(first, width, style)]
         return [*lines, cell(f"  {rest}", width, style)] if rest else lines
