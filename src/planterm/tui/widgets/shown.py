@@ -202,6 +202,12 @@ class Shown:
         """Whether ``day`` is in the period drawn."""
         return self.days[0] <= day <= self.days[-1]
 
+    def holds(self, view: View, day: date) -> bool:
+        """Whether this is the period ``view`` shows around ``day`` (a month view's grid
+        holds days of the months around, which are not its own)."""
+        return (self.view == view and self.covers(day)
+                and (view != "month" or day.month == self.month))
+
 
 def _known(cache: dict[int, T], post: Post, work: Callable[[Post], T]) -> T:
     """``work(post)``, kept in ``cache`` by the post's id (a post not stored yet is not)."""
