@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from textual.geometry import Region
 from textual.widgets import ContentSwitcher, Static
 
 from planterm.model import Post
@@ -238,3 +239,21 @@ async def test_a_post_without_a_date_written_here_is_counted_in_the_next_week(
         assert f"{undated + 1} undated" in app.query_one(MessageLine).status
         await pilot.press("v")  # the list of the week ends with them
         assert "Sans date" in [p.title for p in pane.shown.unscheduled]
+
+
+@pytest.mark.parametrize("keys", [("j",), ("s",), ("l", "j", "S")], ids="-".join)
+async def test_rows_kept_from_the_last_drawing_are_those_drawn_afresh(
+        tmp_path: Path, keys: tuple[str, ...]) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        view = app.query_one(WeekView)
+        await pilot.press(*keys)
+        await pilot.pause()
+        region = Region(0, 0, *view.size)
+        kept = [list(strip) for strip in view.render_lines(region)]
+        assert view.drawn  # rows were kept
+        view.drawn.clear()
+        view.refresh()
+        await pilot.pause()
+        assert [list(strip) for strip in view.render_lines(region)] == kept

@@ -44,7 +44,7 @@ class AgendaView(PeriodView):
                     selected = (len(lines), len(lines) + 1)
                 lines.append(self._line(shown, entry, width))
         return Grid([[line] for line in scroll(lines, selected, height, width,
-                                                self.style_of("more"))])
+                                                self.style_of("more"))], self.drawn)
 
     def _heading(self, shown: Shown, day: date | None, width: int) -> Text:
         if day is None:

@@ -45,7 +45,7 @@ class MonthView(PeriodView):
             for row in range(weeks):
                 lines += self._cell(shown, row * 7 + col, cell_width, row_height)
             columns.append(lines)
-        return join_columns(columns, widths, height, GAP)
+        return join_columns(columns, widths, height, GAP, self.drawn)
 
     def _cell(self, shown: Shown, index: int, width: int, height: int) -> list[Text]:
         """A day: its number (• today), event mark and post count, then its titles, scrolled

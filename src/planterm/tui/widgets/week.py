@@ -68,7 +68,7 @@ class WeekView(PeriodView):
         widths = split_width(width, len(shown.days), GAP)
         wrap = all(self._rows(shown, i, w) <= height - 1 for i, w in enumerate(widths))
         columns = [self._column(shown, i, w, height, wrap) for i, w in enumerate(widths)]
-        return join_columns(columns, widths, height, GAP)
+        return join_columns(columns, widths, height, GAP, self.drawn)
 
     def _rows(self, shown: Shown, index: int, width: int) -> int:
         """The lines a day takes with long titles on two lines."""
