@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from textual.geometry import Region
 from textual.widgets import ContentSwitcher, Static
+from textual.widgets._header import HeaderTitle  # Textual is pinned exactly
 
 from planterm.model import Post
 from planterm.sensitive import FLAG_MARK, OPEN_MARK, set_flags, wording
@@ -257,3 +258,17 @@ async def test_rows_kept_from_the_last_drawing_are_those_drawn_afresh(
         view.refresh()
         await pilot.pause()
         assert [list(strip) for strip in view.render_lines(region)] == kept
+
+
+async def test_the_header_shows_the_new_period_without_a_new_layout(tmp_path: Path) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        layouts: list[object] = []
+        screen = app.screen
+        original = screen._refresh_layout
+        screen._refresh_layout = lambda *a, **k: layouts.append(a) or original(*a, **k)  # type: ignore[method-assign]
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert "semaine 49" in str(app.query_one(HeaderTitle).render()) and not layouts
