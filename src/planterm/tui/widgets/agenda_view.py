@@ -25,7 +25,7 @@ class AgendaView(PeriodView):
 
     PREFIX = "agenda"
 
-    def render(self) -> Text | Grid:
+    def draw(self) -> Text | Grid:
         """Draw the list to the widget's size, scrolled to the selection."""
         shown = self.shown
         if shown is None:

@@ -29,7 +29,7 @@ class MonthView(PeriodView):
 
     PREFIX = "month"
 
-    def render(self) -> Text | Grid:
+    def draw(self) -> Text | Grid:
         """Draw the month to the widget's size."""
         shown = self.shown
         if shown is None:

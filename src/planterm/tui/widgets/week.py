@@ -59,7 +59,7 @@ class WeekView(PeriodView):
 
     PREFIX = "week"
 
-    def render(self) -> Text | Grid:
+    def draw(self) -> Text | Grid:
         """Draw the week to the widget's size."""
         shown = self.shown
         if shown is None:
