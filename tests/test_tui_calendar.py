@@ -253,8 +253,9 @@ async def test_rows_kept_from_the_last_drawing_are_those_drawn_afresh(
         await pilot.pause()
         region = Region(0, 0, *view.size)
         kept = [list(strip) for strip in view.render_lines(region)]
-        assert view.drawn  # rows were kept
+        assert view.drawn and view._posts  # rows and posts' lines were kept
         view.drawn.clear()
+        view._posts.clear()
         view.refresh()
         await pilot.pause()
         assert [list(strip) for strip in view.render_lines(region)] == kept

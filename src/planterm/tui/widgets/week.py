@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 
 from planterm.agenda import Occurrence, channel_abbrs
@@ -59,11 +60,20 @@ class WeekView(PeriodView):
 
     PREFIX = "week"
 
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id)
+        self._posts: dict[tuple[int, int, bool, Style], tuple[Post, list[Text]]] = {}
+        """The lines of each post in this drawing, by the post (kept alive with them: a
+        write replaces the post, so its id is its version), width, wrap and style."""
+        self._last_posts = self._posts
+        """The same, of the drawing before."""
+
     def draw(self) -> Text | Grid:
         """Draw the week to the widget's size."""
         shown = self.shown
         if shown is None:
             return Text("")
+        self._last_posts, self._posts = self._posts, {}
         width, height = self.size
         widths = split_width(width, len(shown.days), GAP)
         wrap = all(self._rows(shown, i, w) <= height - 1 for i, w in enumerate(widths))
@@ -112,6 +122,17 @@ class WeekView(PeriodView):
         return [cell(f"{when} {occ.event.title}", width, style)]
 
     def _post(self, post: Post, width: int, shown: Shown, wrap: bool) -> list[Text]:
+        """The post's lines, as the last drawing had them if it had the same."""
+        style = self.style_of(shown.post_style(post))
+        key = (id(post), width, wrap, style)
+        found = self._last_posts.get(key)
+        if found is None:
+            found = (post, self._post_lines(post, width, shown, wrap, style))
+        self._posts[key] = found
+        return found[1]
+
+    def _post_lines(self, post: Post, width: int, shown: Shown, wrap: bool,
+                    style: Style) -> list[Text]:
         """Time and channels (and the status word when wide); then status sign, ⚠ when
         not ready, and title, so that the signs sit by the title they qualify and are
         seen at any width."""
@@ -121,7 +142,6 @@ class WeekView(PeriodView):
             head += f" {post.status.value}"
         abbrs = fit_words(channel_abbrs(post).split(), width - len(head) - 1)
         head = f"{head} {abbrs}" if abbrs else head
-        style = self.style_of(shown.post_style(post))
         title = _title(post, shown)
         first, rest = split_words(title, width) if wrap else (title, "")
         lines = [cell(head, width, style), cell(first, width, style)]
