@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from textual.geometry import Region
 from textual.widgets import ContentSwitcher, Static
+from textual.widgets._header import HeaderTitle  # Textual is pinned exactly
 
+from planterm.model import Post
+from planterm.sensitive import FLAG_MARK, OPEN_MARK, set_flags, wording
+from planterm.store import Store
 from planterm.tui.screens.detail import PostDetail
+from planterm.tui.widgets.message_line import MessageLine
 from planterm.tui.widgets.prompt import PromptBar
 from planterm.tui.widgets.week import WeekView
 from tui_support import PARIS, SETTINGS, app_on, demo_path, ready
@@ -183,3 +189,87 @@ async def test_every_view_renders_at_small_and_large_sizes(tmp_path: Path,
         for key in ("j", "m", "j", "m", "v", "j", "question_mark", "escape", "v"):
             await pilot.press(key)
         assert pane.view == "week" and app.is_running
+
+
+async def test_a_write_shows_the_posts_new_marks_in_the_period_drawn(tmp_path: Path) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await ready(pilot)
+        post = pane.shown.selected if pane.shown else None
+        assert post is not None and post.id is not None and not post.flags
+        assert pane.shown is not None and pane.shown.marks(post) == ""  # found, and kept
+        flagged = set_flags(post, ["human-remains"], wording().flags)
+        app.write(post, flagged)
+        await pilot.pause()
+        first_word = post.title.split()[0]
+        assert f"{post.status.symbol} {FLAG_MARK}{OPEN_MARK} {first_word}" in week_text(app)
+
+
+async def test_the_period_read_ahead_shows_what_was_written_since(tmp_path: Path) -> None:
+    path = demo_path(tmp_path)
+    app = app_on(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await ready(pilot)
+        await pilot.pause()
+        assert pane._ahead is not None and pane._ahead.covers(date(2026, 12, 2))
+        app.write(None, Post(title="Écrit ici", scheduled=datetime(2026, 12, 1, 9, tzinfo=PARIS)))
+        await pilot.pause()  # the new post is selected, in its week: the one read ahead
+        assert app.sub_title.startswith("semaine 49") and "Écrit ici" in week_text(app)
+        await pilot.pause()
+        assert pane._ahead is not None and pane._ahead.covers(date(2026, 12, 9))
+        other = Store(path)  # a second planterm, or a script
+        other.add_post(Post(title="Écrit ailleurs",
+                            scheduled=datetime(2026, 12, 9, 9, tzinfo=PARIS)))
+        other.close()
+        app._poll()  # what the half-second timer does
+        await pilot.pause()
+        await pilot.press("right_square_bracket")
+        assert app.sub_title.startswith("semaine 50") and "Écrit ailleurs" in week_text(app)
+
+
+async def test_a_post_without_a_date_written_here_is_counted_in_the_next_week(
+        tmp_path: Path) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await ready(pilot)
+        assert pane.shown is not None
+        undated = len(pane.shown.unscheduled)
+        app.write(None, Post(title="Sans date"))
+        await pilot.pause()
+        await pilot.press("right_square_bracket")
+        assert f"{undated + 1} undated" in app.query_one(MessageLine).status
+        await pilot.press("v")  # the list of the week ends with them
+        assert "Sans date" in [p.title for p in pane.shown.unscheduled]
+
+
+@pytest.mark.parametrize("keys", [("j",), ("s",), ("l", "j", "S")], ids="-".join)
+async def test_rows_kept_from_the_last_drawing_are_those_drawn_afresh(
+        tmp_path: Path, keys: tuple[str, ...]) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        view = app.query_one(WeekView)
+        await pilot.press(*keys)
+        await pilot.pause()
+        region = Region(0, 0, *view.size)
+        kept = [list(strip) for strip in view.render_lines(region)]
+        assert view.drawn and view._posts  # rows and posts' lines were kept
+        view.drawn.clear()
+        view._posts.clear()
+        view.refresh()
+        await pilot.pause()
+        assert [list(strip) for strip in view.render_lines(region)] == kept
+
+
+async def test_the_header_shows_the_new_period_without_a_new_layout(tmp_path: Path) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        layouts: list[object] = []
+        screen = app.screen
+        original = screen._refresh_layout
+        screen._refresh_layout = lambda *a, **k: layouts.append(a) or original(*a, **k)  # type: ignore[method-assign]
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert "semaine 49" in str(app.query_one(HeaderTitle).render()) and not layouts

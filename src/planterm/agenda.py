@@ -74,16 +74,17 @@ def abbrs(names: Iterable[str]) -> str:
 
 
 def post_line(post: Post, settings: Settings, *, with_day: bool = True,
-              found: list[str] | None = None) -> str:
+              found: list[str] | None = None, signs: str | None = None) -> str:
     """One line for a post: time, status as sign and word, channels, title (inert), with
-    the warning mark when it has problems (``found``: its problems, if already known)."""
+    the warning mark when it has problems (``found``: its problems, if already known) and
+    its sensitive marks (``signs``: ``post_marks``, if already known)."""
     if post.scheduled is None:
         when = "unscheduled"
     elif with_day:
         when = local_text(post.scheduled, settings)
     else:
         when = f"{post.scheduled.astimezone(settings.tz):%H:%M}"
-    signs = post_marks(post)
+    signs = post_marks(post) if signs is None else signs
     flag = f" {signs}" if signs else ""
     live = " (live)" if post.live else ""
     warn = f"{WARN_MARK} " if (problems(post) if found is None else found) else ""

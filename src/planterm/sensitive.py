@@ -198,19 +198,21 @@ def suggested(post: Post, known: Wording) -> list[str]:
     return [flag for flag in found if flag not in post.flags and flag in known.flags.flags]
 
 
-def marks(doc: Mapping[str, Any]) -> str:
+def marks(doc: Mapping[str, Any], glossary: Glossary | None = None) -> str:
     """The signs after a stored post's title: ``⚑`` flagged, ``☐`` its review not done,
     ``‽`` glossary terms not kept; "" for none. Works on a document, so that views and
-    filters of raw documents share it."""
+    filters of raw documents share it. ``glossary``: ``wording().glossary``, when a view
+    marking many posts has it at hand (finding it again per post was most of the cost)."""
     signs = ""
     if doc.get("flags"):
         signs += FLAG_MARK + (OPEN_MARK if is_open(doc) else "")
-    if has_terms(doc, wording().glossary):
+    if has_terms(doc, wording().glossary if glossary is None else glossary):
         signs += TERMS_MARK
     return signs
 
 
-def post_marks(post: Post) -> str:
+def post_marks(post: Post, glossary: Glossary | None = None) -> str:
     """``marks`` of a post."""
     return marks({"title": post.title, "body": post.body, "variants": post.variants,
-                  "flags": post.flags, "checklist": post.checklist, "kept": post.kept})
+                  "flags": post.flags, "checklist": post.checklist, "kept": post.kept},
+                 glossary)

@@ -26,7 +26,7 @@ from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Header
+from textual.widgets import ContentSwitcher
 from textual.worker import Worker, WorkerState
 
 from planterm.agenda import local_text
@@ -51,6 +51,7 @@ from planterm.tui.messages import (
 from planterm.tui.screens.help import HelpScreen
 from planterm.tui.widgets.calendar import CalendarPane
 from planterm.tui.widgets.events_pane import EventsPane
+from planterm.tui.widgets.header import PlanHeader
 from planterm.tui.widgets.key_footer import KeyFooter
 from planterm.tui.widgets.matrix_pane import MatrixPane
 from planterm.tui.widgets.message_line import MessageLine
@@ -134,7 +135,7 @@ class PlantermApp(App[None]):
         # Everything in the first frame, styled once: the week replaces the calendar's
         # "loading…" as soon as the store is open (a second frame of panes, mounted and
         # styled after a first one, cost more than the whole store at 20,000 posts).
-        yield Header()
+        yield PlanHeader()
         yield ContentSwitcher(
             CalendarPane(self.settings, self.now, id="calendar"),
             MatrixPane(self.settings, self.now, id="matrix"),

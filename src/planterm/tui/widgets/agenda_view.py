@@ -25,7 +25,7 @@ class AgendaView(PeriodView):
 
     PREFIX = "agenda"
 
-    def render(self) -> Text | Grid:
+    def draw(self) -> Text | Grid:
         """Draw the list to the widget's size, scrolled to the selection."""
         shown = self.shown
         if shown is None:
@@ -44,7 +44,7 @@ class AgendaView(PeriodView):
                     selected = (len(lines), len(lines) + 1)
                 lines.append(self._line(shown, entry, width))
         return Grid([[line] for line in scroll(lines, selected, height, width,
-                                                self.style_of("more"))])
+                                                self.style_of("more"))], self.drawn)
 
     def _heading(self, shown: Shown, day: date | None, width: int) -> Text:
         if day is None:
@@ -59,6 +59,7 @@ class AgendaView(PeriodView):
         if isinstance(entry, Occurrence):
             text = f"  {hhmm(entry.start, shown.settings)}  {EVENT_MARK} {entry.event.title}"
             return cell(text, width, self.style_of(shown.event_style(entry)))
-        line = post_line(entry, shown.settings, with_day=False, found=shown.problems(entry))
+        line = post_line(entry, shown.settings, with_day=False, found=shown.problems(entry),
+                         signs=shown.marks(entry))
         text = f"  {line}"
         return cell(text, width, self.style_of(shown.post_style(entry)))

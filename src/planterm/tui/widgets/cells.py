@@ -62,6 +62,10 @@ def split_width(total: int, parts: int, gap: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(parts)]
 
 
+Drawn = dict[tuple[object, ...], tuple[list[Text], Strip]]
+"""A view's rows as last drawn, by place and cells: the cells, and their strip (``Grid``)."""
+
+
 class Grid(Visual):
     """Rows of cells already cut to the view's width (``cell``), drawn as they are.
 
@@ -71,10 +75,15 @@ class Grid(Visual):
     line directly, drawn by Textual's own line formatter: the same segments, each with the
     offset that mouse selection reads, as the ``Text`` gave. ``str()`` is the plain text,
     as for a ``Text``.
+
+    A row made of the very same cells as a row of the view's last drawing (``cell``
+    hands out the ``Text`` it made before), at the same place, keeps that row's strip
+    (``drawn``, the view's): a triage key or j/k changes two or three rows of a week.
     """
 
-    def __init__(self, rows: list[list[Text]]) -> None:
+    def __init__(self, rows: list[list[Text]], drawn: Drawn) -> None:
         self.rows = rows
+        self.drawn = drawn
 
     def __str__(self) -> str:
         return "\n".join("".join(part.plain for part in row) for row in self.rows)
@@ -97,7 +106,17 @@ class Grid(Visual):
         align = options.rules.get("text_align", "left")
         selection, selection_style = options.selection, options.selection_style
         strips = []
+        last: Drawn = self.drawn
+        drawn: Drawn = {}
         for y, row in enumerate(self.rows[:height]):
+            # the row's cells are kept alive with its strip, so their ids are not reused
+            key: tuple[object, ...] = (y, width, align, style, id(theme), *map(id, row))
+            chosen = selection.get_span(y) if selection is not None else None
+            found = last.get(key) if chosen is None else None  # text selected with the mouse
+            if found is not None:
+                strips.append(found[1])
+                drawn[key] = found
+                continue
             spans: list[Span] = []  # as Text.join places them
             at = 0
             for part in row:
@@ -107,13 +126,16 @@ class Grid(Visual):
                 spans += [Span(at + s.start, at + s.end, visual(s.style)) for s in part.spans]
                 at = end
             line = Content("".join(part.plain for part in row), spans)
-            if selection is not None and selection_style is not None:
-                chosen = selection.get_span(y)
-                if chosen is not None:
-                    start, stop = chosen
-                    line = line.stylize(selection_style, start, len(line) if stop == -1 else stop)
-            strips.append(Strip(*_FormattedLine(options.get_style, line, width, y=y,
-                                                align=align).to_strip(style)))
+            if chosen is not None and selection_style is not None:
+                start, stop = chosen
+                line = line.stylize(selection_style, start, len(line) if stop == -1 else stop)
+            strip = Strip(*_FormattedLine(options.get_style, line, width, y=y,
+                                          align=align).to_strip(style))
+            strips.append(strip)
+            if chosen is None:
+                drawn[key] = (row, strip)
+        last.clear()  # only the last drawing is kept
+        last.update(drawn)
         return strips
 
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
@@ -123,18 +145,19 @@ class Grid(Visual):
         return len(self.rows)
 
 
-def join_columns(columns: list[list[Text]], widths: list[int], height: int, gap: int) -> Grid:
+def join_columns(columns: list[list[Text]], widths: list[int], height: int, gap: int,
+                 drawn: Drawn) -> Grid:
     """Columns of lines set side by side into ``height`` rows (short columns padded)."""
-    spacer = Text(" " * gap)
+    spacer = cell("", gap)
     rows: list[list[Text]] = []
     for row in range(height):
         parts: list[Text] = []
         for i, (column, width) in enumerate(zip(columns, widths, strict=True)):
             if i:
                 parts.append(spacer)
-            parts.append(column[row] if row < len(column) else Text(" " * width))
+            parts.append(column[row] if row < len(column) else cell("", width))
         rows.append(parts)
-    return Grid(rows)
+    return Grid(rows, drawn)
 
 
 def scroll(lines: list[Text], selected: tuple[int, int] | None, height: int,

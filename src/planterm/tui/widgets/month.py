@@ -9,7 +9,6 @@ from rich.text import Text
 from planterm.agenda import Occurrence
 from planterm.dates import weekday_abbr
 from planterm.readiness import WARN_MARK
-from planterm.sensitive import post_marks
 from planterm.tui.widgets.cells import Grid, cell, join_columns, split_width
 from planterm.tui.widgets.marks import EVENT_MARK, TODAY_MARK
 from planterm.tui.widgets.period_view import PeriodView
@@ -30,7 +29,7 @@ class MonthView(PeriodView):
 
     PREFIX = "month"
 
-    def render(self) -> Text | Grid:
+    def draw(self) -> Text | Grid:
         """Draw the month to the widget's size."""
         shown = self.shown
         if shown is None:
@@ -46,7 +45,7 @@ class MonthView(PeriodView):
             for row in range(weeks):
                 lines += self._cell(shown, row * 7 + col, cell_width, row_height)
             columns.append(lines)
-        return join_columns(columns, widths, height, GAP)
+        return join_columns(columns, widths, height, GAP, self.drawn)
 
     def _cell(self, shown: Shown, index: int, width: int, height: int) -> list[Text]:
         """A day: its number (• today), event mark and post count, then its titles, scrolled
@@ -85,7 +84,7 @@ class MonthView(PeriodView):
             text, kind = f"{EVENT_MARK} {entry.event.title}", "event"
         else:
             warn = f"{WARN_MARK} " if shown.problems(entry) else ""
-            signs = post_marks(entry)
+            signs = shown.marks(entry)
             text, kind = f"{entry.status.symbol} {warn}{signs + ' ' if signs else ''}" \
                          f"{entry.title}", "title"
         return cell(text, width, self.style_of("selected" if selected else kind))

@@ -41,9 +41,10 @@ def event_line(occ: Occurrence, settings: Settings, aside: str = "") -> str:
     return f"{EVENT_MARK} {when}{end}{aside} · {event.title} · {event.kind}{place}"
 
 
-def post_summary(post: Post, problems: list[str], settings: Settings) -> str:
+def post_summary(post: Post, shown: Shown) -> str:
     """The post on one line, its problems first."""
-    line = post_line(post, settings, found=problems)
+    problems = shown.problems(post)
+    line = post_line(post, shown.settings, found=problems, signs=shown.marks(post))
     return f"{WARN_MARK} {'; '.join(problems)} · {line}" if problems else line
 
 
@@ -63,7 +64,7 @@ def preview(shown: Shown, store: Store | None) -> Content:
     post, occ = shown.selected, shown.selected_event
     if post is not None:
         return Content("\n").join([
-            Content(inert(post_summary(post, shown.problems(post), settings))),
+            Content(inert(post_summary(post, shown))),
             _text_of(post)])
     if occ is not None:
         count = len(event_posts(store, occ, settings)) if store is not None else 0

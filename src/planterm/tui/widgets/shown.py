@@ -7,21 +7,26 @@ views, which only draw it. Kept free of Textual so that the views stay thin.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from typing import Literal
+from typing import Literal, TypeVar
 
 from planterm import readiness
 from planterm.agenda import Occurrence, occurrences
 from planterm.config import Settings
 from planterm.dates import Period, period_bounds
-from planterm.model import Post, Status
+from planterm.glossary import Glossary
+from planterm.model import Event, Post, Status
+from planterm.sensitive import post_marks, wording
 from planterm.store import PostQuery, Store
 
 View = Literal["week", "month", "agenda"]
 
 Entry = Occurrence | Post
 """One line of a day: an event occurrence or a post."""
+
+T = TypeVar("T")
 
 EventAt = tuple[int, datetime]
 """An event occurrence as it is selected: its event's id and its start."""
@@ -78,6 +83,14 @@ class Shown:
     warned: dict[int, list[str]] = field(default_factory=dict)
     """``readiness.problems`` of the posts drawn so far, by id: worked out once per read
     of the period, not on every key."""
+    plan_events: list[Event] = field(default_factory=list)
+    """Every event of the plan, as read with the period: what another period's
+    occurrences come from (``load``)."""
+    glossary: Glossary | None = None
+    """The glossary the marks are found with (``wording``, once per read of the period)."""
+    marked: dict[int, str] = field(default_factory=dict)
+    """``sensitive.post_marks`` of the posts drawn so far, by id, as ``warned``: the
+    glossary search over each post's texts was most of a week's redraw."""
 
     def day_posts(self, day: date | None = None) -> list[Post]:
         """The posts of a day (the selected one by default), by time."""
@@ -127,12 +140,11 @@ class Shown:
 
     def problems(self, post: Post) -> list[str]:
         """What keeps ``post`` from being ready for its status (empty when it is ready)."""
-        if post.id is None:
-            return readiness.problems(post)
-        found = self.warned.get(post.id)
-        if found is None:
-            found = self.warned[post.id] = readiness.problems(post)
-        return found
+        return _known(self.warned, post, readiness.problems)
+
+    def marks(self, post: Post) -> str:
+        """The sensitive signs after ``post``'s title (``sensitive.post_marks``)."""
+        return _known(self.marked, post, lambda p: post_marks(p, self.glossary))
 
     def post_style(self, post: Post) -> str:
         """How a post is drawn: ``selected``, ``muted`` (published, cancelled) or ``post``."""
@@ -156,7 +168,9 @@ class Shown:
             elif self.covers(day := stored.scheduled.astimezone(self.settings.tz).date()):
                 posts[day] = sorted([*posts.get(day, []), stored], key=_order)
         warned = {i: found for i, found in self.warned.items() if i not in ids}
-        return replace(self, posts=posts, unscheduled=unscheduled, warned=warned)
+        marked = {i: found for i, found in self.marked.items() if i not in ids}
+        return replace(self, posts=posts, unscheduled=unscheduled, warned=warned,
+                       marked=marked)
 
     def pick(self, day: date, post_id: int | None, at: EventAt | None = None) -> Shown:
         """The same period with the selection settled on ``day``.
@@ -188,6 +202,22 @@ class Shown:
         """Whether ``day`` is in the period drawn."""
         return self.days[0] <= day <= self.days[-1]
 
+    def holds(self, view: View, day: date) -> bool:
+        """Whether this is the period ``view`` shows around ``day`` (a month view's grid
+        holds days of the months around, which are not its own)."""
+        return (self.view == view and self.covers(day)
+                and (view != "month" or day.month == self.month))
+
+
+def _known(cache: dict[int, T], post: Post, work: Callable[[Post], T]) -> T:
+    """``work(post)``, kept in ``cache`` by the post's id (a post not stored yet is not)."""
+    if post.id is None:
+        return work(post)
+    found = cache.get(post.id)
+    if found is None:
+        found = cache[post.id] = work(post)
+    return found
+
 
 def _order(post: Post) -> tuple[datetime, int]:
     """Posts of a day by time, then id, as the store lists them."""
@@ -195,24 +225,31 @@ def _order(post: Post) -> tuple[datetime, int]:
 
 
 def load(store: Store, query: PostQuery, view: View, day: date, today: date,
-         settings: Settings) -> Shown:
-    """Read the period around ``day`` from the store, with nothing selected yet."""
+         settings: Settings, known: Shown | None = None) -> Shown:
+    """Read the period around ``day`` from the store, with nothing selected yet.
+
+    ``known``: a period read from the same store, unchanged since but for the writes
+    ``patched`` in, with the same filter: its posts without a date and its events are
+    taken as they are rather than read again (half of a week's reading at 20,000 posts).
+    """
     first, stop = span(view, day, settings)
     tz = settings.tz
     start, end = datetime.combine(first, time(), tz), datetime.combine(stop, time(), tz)
-    # posts without a date come along (the same scan): the week counts them, the agenda
+    # posts without a date come along on a fresh read: the week counts them, the agenda
     # lists them
-    found = store.posts(replace(query, start=start, end=end, unscheduled=True))
+    found = store.posts(replace(query, start=start, end=end, unscheduled=known is None))
     posts: dict[date, list[Post]] = defaultdict(list)
-    unscheduled: list[Post] = []
+    unscheduled = [] if known is None else list(known.unscheduled)
     for post in found:
         if post.scheduled is None:
             unscheduled.append(post)
         else:
             posts[post.scheduled.astimezone(tz).date()].append(post)
+    plan_events = store.events() if known is None else known.plan_events
     events: dict[date, list[Occurrence]] = defaultdict(list)
-    for occ in occurrences(store.events(), start, end, settings):
+    for occ in occurrences(plan_events, start, end, settings):
         events[occ.start.astimezone(tz).date()].append(occ)
     days = tuple(first + timedelta(days=i) for i in range((stop - first).days))
     return Shown(view, days, dict(posts), dict(events), today, day, settings,
-                 unscheduled, month=day.month)
+                 unscheduled, month=day.month, plan_events=plan_events,
+                 glossary=wording().glossary)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 
 from planterm.agenda import Occurrence, channel_abbrs
 from planterm.dates import weekday_abbr
 from planterm.model import Post
 from planterm.readiness import WARN_MARK
-from planterm.sensitive import post_marks
 from planterm.tui.widgets.cells import (
     Grid,
     cell,
@@ -38,11 +38,11 @@ def day_heading(shown: Shown, index: int) -> str:
     return f"{mark}{weekday_abbr(day, shown.settings.locale)} {day.day}"
 
 
-def _title(post: Post, warned: bool) -> str:
+def _title(post: Post, shown: Shown) -> str:
     """``◷ ⚠ ⚑☐ title``: the status sign, the warning sign when not ready, the sensitive
     marks (``sensitive.marks``: before the title, which a narrow column cuts), the title."""
-    signs = post_marks(post)
-    return f"{post.status.symbol} {WARN_MARK + ' ' if warned else ''}" \
+    signs = shown.marks(post)
+    return f"{post.status.symbol} {WARN_MARK + ' ' if shown.problems(post) else ''}" \
            f"{signs + ' ' if signs else ''}{post.title}"
 
 
@@ -60,23 +60,32 @@ class WeekView(PeriodView):
 
     PREFIX = "week"
 
-    def render(self) -> Text | Grid:
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id)
+        self._posts: dict[tuple[int, int, bool, Style], tuple[Post, list[Text]]] = {}
+        """The lines of each post in this drawing, by the post (kept alive with them: a
+        write replaces the post, so its id is its version), width, wrap and style."""
+        self._last_posts = self._posts
+        """The same, of the drawing before."""
+
+    def draw(self) -> Text | Grid:
         """Draw the week to the widget's size."""
         shown = self.shown
         if shown is None:
             return Text("")
+        self._last_posts, self._posts = self._posts, {}
         width, height = self.size
         widths = split_width(width, len(shown.days), GAP)
         wrap = all(self._rows(shown, i, w) <= height - 1 for i, w in enumerate(widths))
         columns = [self._column(shown, i, w, height, wrap) for i, w in enumerate(widths)]
-        return join_columns(columns, widths, height, GAP)
+        return join_columns(columns, widths, height, GAP, self.drawn)
 
     def _rows(self, shown: Shown, index: int, width: int) -> int:
         """The lines a day takes with long titles on two lines."""
         rows = 0
         for entry in shown.entries(shown.days[index]):
             if isinstance(entry, Post):
-                rows += 3 if len(_title(entry, bool(shown.problems(entry)))) > width else 2
+                rows += 3 if len(_title(entry, shown)) > width else 2
             else:
                 rows += 2 if width < WIDE else 1
         return rows
@@ -113,6 +122,17 @@ class WeekView(PeriodView):
         return [cell(f"{when} {occ.event.title}", width, style)]
 
     def _post(self, post: Post, width: int, shown: Shown, wrap: bool) -> list[Text]:
+        """The post's lines, as the last drawing had them if it had the same."""
+        style = self.style_of(shown.post_style(post))
+        key = (id(post), width, wrap, style)
+        found = self._last_posts.get(key)
+        if found is None:
+            found = (post, self._post_lines(post, width, shown, wrap, style))
+        self._posts[key] = found
+        return found[1]
+
+    def _post_lines(self, post: Post, width: int, shown: Shown, wrap: bool,
+                    style: Style) -> list[Text]:
         """Time and channels (and the status word when wide); then status sign, ⚠ when
         not ready, and title, so that the signs sit by the title they qualify and are
         seen at any width."""
@@ -122,8 +142,7 @@ class WeekView(PeriodView):
             head += f" {post.status.value}"
         abbrs = fit_words(channel_abbrs(post).split(), width - len(head) - 1)
         head = f"{head} {abbrs}" if abbrs else head
-        style = self.style_of(shown.post_style(post))
-        title = _title(post, bool(shown.problems(post)))
+        title = _title(post, shown)
         first, rest = split_words(title, width) if wrap else (title, "")
         lines = [cell(head, width, style), cell(first, width, style)]
         return [*lines, cell(f"  {rest}", width, style)] if rest else lines
