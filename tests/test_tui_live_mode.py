@@ -197,7 +197,7 @@ async def test_the_draft_comes_back_when_live_mode_opens_again(tmp_path: Path) -
         assert screen.query_one(LiveBox).text == "Citation de"
         assert "draft restored" in said_here(pilot)
         await pilot.press("enter")
-        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()  # removed in a thread once logged
         assert live.load_draft(live.draft_path(path, setup, SETTINGS)) is None
 
 

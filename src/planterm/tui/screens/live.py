@@ -4,8 +4,9 @@ Enter logs the box's text (``live.log`` through the app's history, so ``u`` undo
 the post is on disk before it appears in the list. A write that is refused (disk full,
 store busy, too long to be approved) leaves the text in the box and says why. The text
 being typed is kept by a ``live.DraftKeeper``: in memory at every key, on disk every 2
-seconds from a worker thread (never on the UI thread) and when planterm is ended by a
-signal; opening live mode on the same occurrence again brings it back.
+seconds and once a post is logged (its draft removed) from a worker thread (never on the
+UI thread), and when planterm is ended by a signal; opening live mode on the same
+occurrence again brings it back.
 
 Keys a plain xterm-256color sends over SSH: ctrl+j for a new line in the box (Enter
 logs), ctrl+t then 1-9 for a template, ctrl+o the channels, ctrl+n thread numbering,
@@ -376,11 +377,10 @@ class LiveScreen(Screen[None]):
         self.kept = {}
         box.set_terms(self.wording.glossary, frozenset())
         assert self.keeper is not None
-        try:
-            self.keeper.clear()
-        except OSError as e:
-            self.notify(f"logged, but the old draft could not be removed: {e}",
-                        severity="warning")
+        # the logged text's draft is removed in a thread: a second fsync (the folder's)
+        # here would hold the post's line back
+        self.keeper.update("")
+        self._flush_in_thread()
         assert post is not None
         self.logged.insert(0, post)  # on disk already; no need to read the store again
         self._show_posts()
