@@ -119,6 +119,16 @@ class LoggedList(OptionList):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._drawn: LRUCache[tuple[Content, Style, int], list[Strip]] = LRUCache(1024)
+        self._width = 0
+
+    @on(events.Resize)
+    def _resized(self, event: events.Resize) -> None:
+        # Only taller or shorter (the wording note comes and goes above it): the lines
+        # were drawn at this size with the layout already; OptionList would forget them
+        # and draw them all in a second frame.
+        if event.size.width == self._width:
+            event.prevent_default()
+        self._width = event.size.width
 
     def _get_option_render(self, option: Option, style: Style) -> list[Strip]:
         assert isinstance(option.prompt, Content)  # plain text: hashed and compared as such
@@ -298,9 +308,10 @@ class LiveScreen(Screen[None]):
         now = self.planner.now()
         last = self.logged[0].scheduled if self.logged else None
         local = now.astimezone(self.planner.settings.tz)
-        # the clock's width changes with the hours (9:59, 10:00): laid out again then only
-        _put(self.query_one("#live-clock", Static),
-             f"{local:%H:%M:%S}  {since(now, self.setup.start)}", layout=True)
+        clock = self.query_one("#live-clock", Static)
+        text = f"{local:%H:%M:%S}  {since(now, self.setup.start)}"
+        # its width changes with the hours' digits only (9:59, 10:00): laid out then only
+        _put(clock, text, layout=len(text) != len(str(clock.content)))
         self.query_one(LoggedList).border_title = (
             f"Logged ({len(self.logged)}), newest first · {ago(now, last)}")
 
