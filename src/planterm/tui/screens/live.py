@@ -388,10 +388,10 @@ class LiveScreen(Screen[None]):
         self.kept = {}
         box.set_terms(self.wording.glossary, frozenset())
         assert self.keeper is not None
-        # the logged text's draft is removed in a thread: a second fsync (the folder's)
-        # here would hold the post's line back
+        # the logged text's draft is removed in a thread once the post's line is drawn: a
+        # second fsync (the folder's), or a thread starting, would hold the line back
         self.keeper.update("")
-        self._flush_in_thread()
+        self.call_after_refresh(self._flush_in_thread)
         assert post is not None
         self.logged.insert(0, post)  # on disk already; no need to read the store again
         self._show_posts()
