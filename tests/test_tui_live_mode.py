@@ -197,7 +197,7 @@ async def test_the_draft_comes_back_when_live_mode_opens_again(tmp_path: Path) -
         assert screen.query_one(LiveBox).text == "Citation de"
         assert "draft restored" in said_here(pilot)
         await pilot.press("enter")
-        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()  # removed in a thread once logged
         assert live.load_draft(live.draft_path(path, setup, SETTINGS)) is None
 
 
@@ -295,3 +295,24 @@ async def test_l_on_an_event_in_the_calendar_opens_live_mode(tmp_path: Path) -> 
         await pilot.press("p")
         await pilot.pause()
         assert isinstance(pilot.app.screen, LiveScreen)
+
+
+
+async def test_the_calendar_hidden_under_live_mode_shows_its_posts_once_back(
+        tmp_path: Path) -> None:
+    """Under live mode the panes are not drawn again at each post (that made Textual draw
+    all of live mode again); back from it, the calendar shows what was logged."""
+    path, event = plan(tmp_path)
+    async with app_on(path).run_test(size=(80, 24)) as pilot:
+        calendar = await ready(pilot)
+        await open_live(pilot, event)
+        await type_text(pilot, "Salle comble")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert calendar.shown is not None and calendar.shown.ordered() == []  # kept stale
+        await pilot.press("escape")
+        await pilot.pause()
+        assert [p.title for p in calendar.shown.ordered()] == ["Salle comble"]
+        await pilot.pause()  # the planner's screen laid out again
+        screen = "\n".join(s.text for s in pilot.app.screen._compositor.render_strips())
+        assert "● Salle" in screen  # in today's column, as narrow as 80 columns make it

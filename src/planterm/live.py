@@ -264,12 +264,6 @@ class DraftKeeper:
             self._saved = wanted
             return True
 
-    def clear(self) -> None:
-        """Forget the draft, in memory and on disk (its text was logged)."""
-        with self._lock:
-            self._wanted = self._saved = ""
-            clear_draft(self.path)
-
 
 KEEPERS: set[DraftKeeper] = set()
 """The drafts of the live modes open now, for ``flush_all``."""

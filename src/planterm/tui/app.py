@@ -128,6 +128,8 @@ class PlantermApp(App[None]):
         """Why the planner could not go on (the store refused, …), said once it has quit."""
         self._poll_error = ""
         """The last error of the background poll, said once rather than every half second."""
+        self._live = False
+        """Live mode covers the panes: they are told of changes once it closes."""
         self.title = inert(store_path.name)
         self.sub_title = "loading…"
 
@@ -305,7 +307,10 @@ class PlantermApp(App[None]):
         """Tell every pane, and every screen above the planner, that the plan changed
         (those that list posts read them again; editors on top ignore it)."""
         assert self.store is not None
-        for node in [*self.query(Pane), *self.screen_stack[1:]]:
+        # Under live mode the panes are hidden, and one drawn again there makes Textual
+        # draw all of live mode again at each post logged: they catch up when it closes.
+        panes = [] if self._live else [*self.query(Pane)]
+        for node in [*panes, *self.screen_stack[1:]]:
             node.post_message(PlanChanged(self.store, focus, written))
         undo = self.history is not None and (self.history.can_undo, self.history.can_redo)
         if undo != self._undo_keys:  # the footer is rebuilt only when u / ^r come or go
@@ -585,7 +590,13 @@ class PlantermApp(App[None]):
         def chosen(status: Status | None) -> None:
             if status is not None:
                 channels = tuple(event.channels or self.settings.channels)
-                self.push_screen(LiveScreen(live.Setup(event, start, channels, status)))
+                self._live = True
+                self.push_screen(LiveScreen(live.Setup(event, start, channels, status)),
+                                 closed)
+
+        def closed(_: None) -> None:
+            self._live = False
+            self._announce(None)  # the panes show what was logged (they kept their place)
 
         self.push_screen(LiveStart(event, local_text(start, self.settings), warning), chosen)
 

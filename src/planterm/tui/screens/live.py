@@ -4,8 +4,9 @@ Enter logs the box's text (``live.log`` through the app's history, so ``u`` undo
 the post is on disk before it appears in the list. A write that is refused (disk full,
 store busy, too long to be approved) leaves the text in the box and says why. The text
 being typed is kept by a ``live.DraftKeeper``: in memory at every key, on disk every 2
-seconds from a worker thread (never on the UI thread) and when planterm is ended by a
-signal; opening live mode on the same occurrence again brings it back.
+seconds and once a post is logged (its draft removed) from a worker thread (never on the
+UI thread), and when planterm is ended by a signal; opening live mode on the same
+occurrence again brings it back.
 
 Keys a plain xterm-256color sends over SSH: ctrl+j for a new line in the box (Enter
 logs), ctrl+t then 1-9 for a template, ctrl+o the channels, ctrl+n thread numbering,
@@ -16,16 +17,19 @@ Escape to leave.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.strip import Strip
+from textual.style import Style
 from textual.widgets import OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
@@ -102,6 +106,38 @@ class LiveBox(WordingArea):
                 self.replace("\n", *self.selection)
             return
         await super()._on_key(event)
+
+
+class LoggedList(OptionList):
+    """The posts logged, newest first, each drawn once.
+
+    The list is set anew at each post (``set_options``), after which OptionList would draw
+    every option again: with twenty posts, the largest part of the time from Enter to the
+    screen. Here a line once drawn is kept by its text, style and width, and only its
+    index in the list (what a click picks) is put on it again."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._drawn: LRUCache[tuple[Content, Style, int], list[Strip]] = LRUCache(1024)
+        self._width = 0
+
+    @on(events.Resize)
+    def _resized(self, event: events.Resize) -> None:
+        # Only taller or shorter (the wording note comes and goes above it): the lines
+        # were drawn at this size with the layout already; OptionList would forget them
+        # and draw them all in a second frame.
+        if event.size.width == self._width:
+            event.prevent_default()
+        self._width = event.size.width
+
+    def _get_option_render(self, option: Option, style: Style) -> list[Strip]:
+        assert isinstance(option.prompt, Content)  # plain text: hashed and compared as such
+        key = (option.prompt, style, self.scrollable_content_region.width)
+        strips = self._drawn.get(key)
+        if strips is None:
+            strips = self._drawn[key] = super()._get_option_render(option, style)
+        meta = {"option": self._option_to_index[option]}
+        return [strip.apply_meta(meta) for strip in strips]
 
 
 class ChannelPicker(ModalScreen[list[str] | None]):
@@ -218,7 +254,7 @@ class LiveScreen(Screen[None]):
                       glossary=self.wording.glossary)
         yield WordingNote(id="live-wording")
         yield Static(id="live-hint")
-        yield OptionList(id="live-posts", compact=True)
+        yield LoggedList(id="live-posts", compact=True)
         yield MessageLine()
         yield KeyFooter()
 
@@ -239,7 +275,6 @@ class LiveScreen(Screen[None]):
             self.notify("your draft is back: the text you were typing when live mode "
                         "closed", title="draft restored", timeout=6)
         self._reload()
-        self._tick()
         self.set_interval(1, self._tick, name="live clock")
         self.set_interval(DRAFT_SECONDS, self._save_draft, name="live draft")
         box.focus()
@@ -258,24 +293,26 @@ class LiveScreen(Screen[None]):
         assert app.store is not None
         self.logged = live.live_posts(app.store, self.setup, app.settings)
         self._show_posts()
+        self._count()
 
     def _show_posts(self) -> None:
         tz = self.planner.settings.tz
-        posts = self.query_one("#live-posts", OptionList)
-        posts.set_options(
+        self.query_one(LoggedList).set_options(
             Option(Content(inert(f"{p.scheduled.astimezone(tz):%H:%M} {p.status.symbol} "
                                  f"{abbrs(p.channels)}  {p.body}"
                                  if p.scheduled else p.body)).truncate(400), id=str(p.id))
             for p in self.logged)
-        self._count()
+        self._tick()
 
     def _tick(self) -> None:
         now = self.planner.now()
         last = self.logged[0].scheduled if self.logged else None
         local = now.astimezone(self.planner.settings.tz)
-        self.query_one("#live-clock", Static).update(
-            f"{local:%H:%M:%S}  {since(now, self.setup.start)}")
-        self.query_one("#live-posts", OptionList).border_title = (
+        clock = self.query_one("#live-clock", Static)
+        text = f"{local:%H:%M:%S}  {since(now, self.setup.start)}"
+        # its width changes with the hours' digits only (9:59, 10:00): laid out then only
+        _put(clock, text, layout=len(text) != len(str(clock.content)))
+        self.query_one(LoggedList).border_title = (
             f"Logged ({len(self.logged)}), newest first · {ago(now, last)}")
 
     def _count(self) -> None:
@@ -286,19 +323,20 @@ class LiveScreen(Screen[None]):
                  for f in fits]
         tag = f"  +{self.setup.event.hashtag}" if self.setup.event.hashtag else ""
         numbers = "  1/ 2/" if self.setup.numbered else ""
-        self.query_one("#live-counters", Static).update(plain(
+        _put(self.query_one("#live-counters", Static), plain(
             f"{'  '.join(parts)}{tag}{numbers}  as {self.setup.status.symbol} "
             f"{self.setup.status}"))
         box = self.query_one(LiveBox)
-        self.query_one("#live-hint", Static).update(
-            "template: 1-9 · " + " · ".join(
-                f"{n} {t.label}" for n, t in self.templates.items())
-            if box.leader else
-            "Enter log · ctrl+j new line · ctrl+t 1-9 template · Tab the list")
+        _put(self.query_one("#live-hint", Static),
+             "template: 1-9 · " + " · ".join(
+                 f"{n} {t.label}" for n, t in self.templates.items())
+             if box.leader else
+             "Enter log · ctrl+j new line · ctrl+t 1-9 template · Tab the list")
         note = self.query_one("#live-wording", WordingNote)
         found = [Found("body", m) for m in box.matches()]
         note.display = bool(found or text.strip())
-        note.show(found, self.wording.glossary.tone(text), [], short=True)
+        if note.display:  # hidden, what it said can wait for the next text
+            note.show(found, self.wording.glossary.tone(text), [], short=True)
 
     @on(WordingArea.Kept)
     def _kept(self, event: WordingArea.Kept) -> None:
@@ -346,19 +384,17 @@ class LiveScreen(Screen[None]):
             self.notify(f"not logged: {e}; your text stays in the box", severity="error",
                         timeout=6)
             return
-        box.load_text("")
+        box.load_text("")  # its Changed counts the empty box again
         self.kept = {}
         box.set_terms(self.wording.glossary, frozenset())
         assert self.keeper is not None
-        try:
-            self.keeper.clear()
-        except OSError as e:
-            self.notify(f"logged, but the old draft could not be removed: {e}",
-                        severity="warning")
+        # the logged text's draft is removed in a thread once the post's line is drawn: a
+        # second fsync (the folder's), or a thread starting, would hold the line back
+        self.keeper.update("")
+        self.call_after_refresh(self._flush_in_thread)
         assert post is not None
         self.logged.insert(0, post)  # on disk already; no need to read the store again
         self._show_posts()
-        self._tick()
 
     @on(PlanChanged)
     def _plan_changed(self, message: PlanChanged) -> None:
@@ -448,6 +484,14 @@ class LiveScreen(Screen[None]):
     def action_leave(self) -> None:
         """Back to the planner; the draft is written as the screen closes."""
         self.dismiss(None)
+
+
+def _put(static: Static, content: str | Content, layout: bool = False) -> None:
+    """Give ``static`` this content unless it has it already: each update draws the widget
+    again, and with ``layout`` the whole screen (the live lines are one row high: not
+    laid out unless told)."""
+    if static.content != content:
+        static.update(content, layout=layout)
 
 
 def start_warning(now: datetime, start: datetime, end: datetime, tz: ZoneInfo) -> str:
