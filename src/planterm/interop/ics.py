@@ -27,7 +27,6 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Component, Timezone, vCategory, vDatetime, vRecur, vText, vUri
 from icalendar import Event as VEvent
-from icalendar.caselessdict import canonsort_keys
 from icalendar.parser import Contentline, Parameters
 
 from planterm import __version__
@@ -183,55 +182,71 @@ class _PostLines:
     names, the TZID, the statuses, an event's uid) is encoded once.
     """
 
-    ORDER = canonsort_keys(["SUMMARY", "DTSTART", "DTEND", "DTSTAMP", "UID", "CATEGORIES",
-                            "CREATED", "DESCRIPTION", "LAST-MODIFIED", "RELATED-TO", "STATUS",
-                            "TRANSP", "URL", X_TYPE], VEvent.canonical_order)
-
     def __init__(self, tz: ZoneInfo, event_uids: dict[int, str]) -> None:
         self.tz = tz
-        zone = vDatetime(datetime(2000, 1, 1, tzinfo=tz)).params  # TZID as the library puts it
-        self.heads = {name: _head(name, zone if name in ("DTSTART", "DTEND") else Parameters())
-                      for name in self.ORDER}
-        self.begin = _head("BEGIN", Parameters()) + vText("VEVENT").to_ical()
-        self.end = _head("END", Parameters()) + vText("VEVENT").to_ical()
-        self.status = {status: vText(post_status(status)).to_ical() for status in Status}
-        self.transparent = vText("TRANSPARENT").to_ical()  # takes no one's time: never busy
-        self.post = vText("post").to_ical()
-        self.related = {key: vText(uid).to_ical() for key, uid in event_uids.items()}
+        # One value of each kind of time, its ``dt`` replaced for each post: making a
+        # vDatetime per value looks the zone's id up again and costs three times as much.
+        self.local = vDatetime(datetime(2000, 1, 1, tzinfo=tz))
+        self.utc = vDatetime(datetime(2000, 1, 1, tzinfo=UTC))
+        self.dtstart = _head("DTSTART", self.local.params)
+        self.dtend = _head("DTEND", self.local.params)
+        self.begin = _line("BEGIN", vText("VEVENT"))
+        self.end = _line("END", vText("VEVENT"))
+        self.status = {status: _line("STATUS", vText(post_status(status))) for status in Status}
+        self.transparent = _line("TRANSP", vText("TRANSPARENT"))  # never busy: takes no one's time
+        self.post = _line(X_TYPE, vText("post"))
+        self.related = {key: _line("RELATED-TO", vText(uid)) for key, uid in event_uids.items()}
+        self.categories: dict[str, bytes] = {}
+        """Each category as ``vCategory`` writes it in its list, made once: a plan has a
+        few dozen channels, objectives and themes, and a post several of them."""
 
     def lines(self, post: Post) -> list[bytes]:
-        """The content lines of one dated post's VEVENT, BEGIN and END included."""
+        """The content lines of one dated post's VEVENT, BEGIN and END included, its
+        properties in the library's order (``Event.canonical_order``, then by name)."""
         assert post.scheduled is not None
         start = post.scheduled.astimezone(self.tz)
-        updated = _ical(vDatetime(post.updated.astimezone(UTC)))
-        values = {
-            "SUMMARY": vText(f"{post.title} ({post.status})").to_ical(),
-            "DTSTART": _ical(vDatetime(start)),
-            "DTEND": _ical(vDatetime(start + timedelta(minutes=POST_MINUTES))),
-            "DTSTAMP": updated,
-            "UID": vText(post.uid).to_ical(),
-            "CREATED": _ical(vDatetime(post.created.astimezone(UTC))),
-            "DESCRIPTION": vText(post_description(post)).to_ical(),
-            "LAST-MODIFIED": updated,
-            "STATUS": self.status[post.status],
-            "TRANSP": self.transparent,
-            X_TYPE: self.post,
-        }
+        updated = self.at(self.utc, post.updated.astimezone(UTC))
+        lines = [self.begin,
+                 _fold(b"SUMMARY:" + vText(f"{post.title} ({post.status})").to_ical()),
+                 _fold(self.dtstart + self.at(self.local, start)),
+                 _fold(self.dtend + self.at(self.local, start + timedelta(minutes=POST_MINUTES))),
+                 _fold(b"DTSTAMP:" + updated),
+                 _fold(b"UID:" + vText(post.uid).to_ical())]
         categories = [*post.channels, *post.objectives, *post.themes]
         if categories:
-            values["CATEGORIES"] = _ical(vCategory(categories))
+            lines.append(_fold(b"CATEGORIES:" + b",".join(map(self.category, categories))))
+        lines += [_fold(b"CREATED:" + self.at(self.utc, post.created.astimezone(UTC))),
+                  _fold(b"DESCRIPTION:" + vText(post_description(post)).to_ical()),
+                  _fold(b"LAST-MODIFIED:" + updated)]
         if post.event is not None and post.event in self.related:
-            values["RELATED-TO"] = self.related[post.event]
+            lines.append(self.related[post.event])
+        lines += [self.status[post.status], self.transparent]
         if post.link:
-            values["URL"] = _ical(vUri(post.link))
-        heads = self.heads
-        return [self.begin, *(_fold(heads[name] + values[name]) for name in self.ORDER
-                              if name in values), self.end]
+            lines.append(_fold(b"URL:" + _ical(vUri(post.link))))
+        lines += [self.post, self.end]
+        return lines
+
+    @staticmethod
+    def at(value: vDatetime, when: datetime) -> bytes:
+        """``when`` as the library writes a DATE-TIME of ``value``'s zone."""
+        value.dt = when
+        return _ical(value)
+
+    def category(self, name: str) -> bytes:
+        """One category of a CATEGORIES list, escaped by the library."""
+        if name not in self.categories:
+            self.categories[name] = _ical(vCategory([name]))
+        return self.categories[name]
 
 
 def _head(name: str, params: Parameters) -> bytes:
-    """What comes before a property's value on its line: ``NAME:`` or ``NAME;PARAMS:``."""
+    """What comes before a property's value on its line: ``NAME;PARAMS:``."""
     return cast(str, Contentline.from_parts(name, params, "")).encode()
+
+
+def _line(name: str, value: vText) -> bytes:
+    """A property's whole line, as the library writes it."""
+    return _fold(cast(str, Contentline.from_parts(name, value.params, value)).encode())
 
 
 def post_description(post: Post) -> str:
