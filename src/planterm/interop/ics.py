@@ -186,8 +186,10 @@ class _PostLines:
         self.tz = tz
         # One value of each kind of time, its ``dt`` replaced for each post: making a
         # vDatetime per value looks the zone's id up again and costs three times as much.
+        # The UTC one says so in its parameters, which the library reads before it looks
+        # up which of its 32 names for UTC the zone has (the parameters are not written).
         self.local = vDatetime(datetime(2000, 1, 1, tzinfo=tz))
-        self.utc = vDatetime(datetime(2000, 1, 1, tzinfo=UTC))
+        self.utc = vDatetime(datetime(2000, 1, 1, tzinfo=UTC), params={"TZID": "UTC"})
         self.dtstart = _head("DTSTART", self.local.params)
         self.dtend = _head("DTEND", self.local.params)
         self.begin = _line("BEGIN", vText("VEVENT"))
