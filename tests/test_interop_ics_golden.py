@@ -82,3 +82,15 @@ def test_each_export_gives_the_same_bytes() -> None:
     first = export_ics(events, posts, SETTINGS, uids).data
     assert export_ics(events, posts, SETTINGS, uids).data == first
     assert export_ics(*plan()[:2], SETTINGS, uids).data == first
+
+
+def test_posts_alone_are_the_golden_file_without_its_events() -> None:
+    """The VTIMEZONE comes with posts alone too (``--posts-only``), and none when the
+    calendar holds nothing."""
+    _, posts, uids = plan()
+    blocks = GOLDEN.read_bytes().split(b"BEGIN:VEVENT\r\n")
+    posts_only = [b for b in blocks[1:] if b"X-PLANTERM-TYPE:event\r\n" not in b]
+    expected = b"BEGIN:VEVENT\r\n".join([blocks[0], *posts_only])
+    assert len(posts_only) == 8 and b"BEGIN:VTIMEZONE" in expected
+    assert export_ics([], posts, SETTINGS, uids).data == expected
+    assert b"VTIMEZONE" not in export_ics([], [], SETTINGS, {}).data
