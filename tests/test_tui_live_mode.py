@@ -201,6 +201,25 @@ async def test_the_draft_comes_back_when_live_mode_opens_again(tmp_path: Path) -
         assert live.load_draft(live.draft_path(path, setup, SETTINGS)) is None
 
 
+async def test_a_draft_logged_already_is_not_brought_back(tmp_path: Path) -> None:
+    """The process ended after the post was written, before its draft was removed."""
+    path, event = plan(tmp_path)
+    setup = live.Setup(event, event.start, ("x",))
+    store = Store(path)
+    try:
+        live.log(store, setup, "Déjà parti", NOW, SETTINGS)
+    finally:
+        store.close()
+    live.save_draft(live.draft_path(path, setup, SETTINGS), "Déjà parti ")
+    async with app_on(path).run_test(size=(80, 24)) as pilot:
+        screen = await open_live(pilot, event)
+        assert screen.query_one(LiveBox).text == ""
+        assert "logged already" in said_here(pilot)
+        await pilot.app.workers.wait_for_complete()
+        assert live.load_draft(live.draft_path(path, setup, SETTINGS)) is None
+    assert [p.body for p in stored(path)] == ["Déjà parti"]
+
+
 async def test_the_draft_is_saved_while_typing(tmp_path: Path) -> None:
     path, event = plan(tmp_path)
     async with app_on(path).run_test(size=(80, 24)) as pilot:

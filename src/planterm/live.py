@@ -132,6 +132,13 @@ def draft_path(store_path: Path, setup: Setup, settings: Settings) -> Path:
     return store_path.with_name(store_path.name + ".live") / f"{setup.event.uid}@{day}.txt"
 
 
+def logged_already(draft: str, logged: Sequence[Post]) -> bool:
+    """Whether a draft is the text of the newest post logged: the process ended between the
+    post's write and its draft's removal (done after the post is drawn). Brought back, the
+    text would be logged twice."""
+    return bool(logged) and logged[0].body == draft.strip()
+
+
 def save_draft(path: Path, text: str) -> None:
     """Keep ``text`` durably (written, fsync'd, replaced atomically); an empty text clears
     the draft. Raises ``OSError`` or ``StoreError`` when it cannot be written."""

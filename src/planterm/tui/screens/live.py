@@ -269,12 +269,17 @@ class LiveScreen(Screen[None]):
         for warning in warnings:
             self.notify(warning, severity="warning")
         box = self.query_one(LiveBox)
-        if self.keeper.text:
+        self._reload()
+        if live.logged_already(self.keeper.text, self.logged):
+            self.keeper.update("")
+            self._flush_in_thread()
+            self.notify("your draft was logged already: it is the newest post below",
+                        timeout=6)
+        elif self.keeper.text:
             box.load_text(self.keeper.text)
             box.move_cursor(box.document.end)
             self.notify("your draft is back: the text you were typing when live mode "
                         "closed", title="draft restored", timeout=6)
-        self._reload()
         self.set_interval(1, self._tick, name="live clock")
         self.set_interval(DRAFT_SECONDS, self._save_draft, name="live draft")
         box.focus()
