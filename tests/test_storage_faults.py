@@ -468,3 +468,36 @@ def test_a_backup_that_cannot_be_written_raises(tmp_path: Path, monkeypatch: pyt
                                           r"left on device; nothing was saved"):
         backups.take(store, "daily", 3, b"{}")
     assert backups.listing(store) == []
+
+
+@pytest.mark.parametrize("name", ["fsync", "replace"])
+def test_a_command_s_write_that_fails_leaves_the_main_file_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """A command's write folds into a new main file, copying the parts it did not change
+    from the old one: when the new file cannot be written, the old one stays, byte for
+    byte, with nothing beside it, and the write says nothing was saved."""
+    monkeypatch.setattr(storage, "PART_DOCUMENTS", 2)
+    path = tmp_path / "plan.json"
+    db = open_db(path)
+    for n in range(6):
+        db.table("posts").insert({"title": f"p{n}"})
+    db.close()
+    before = files(tmp_path)
+    db = open_db(path)
+    db.storage.fold_writes = True
+    reused: list[object] = []
+    real = JournalStorage._reuse
+
+    def spy(self: JournalStorage, changed: object) -> object:
+        reused.append(real(self, changed))  # type: ignore[arg-type]
+        return reused[-1]
+
+    monkeypatch.setattr(JournalStorage, "_reuse", spy)
+    with monkeypatch.context() as mp:
+        failing_once(mp, name, errno.ENOSPC)
+        with pytest.raises(WriteFailed, match=rf"could not write to {path}: No space left"
+                                              r".*; nothing was saved$"):
+            db.table("posts").update({"title": "lost"}, doc_ids=[5])
+    assert reused and reused[0] is not None  # the unchanged parts were to be copied
+    assert files(tmp_path) == before
+    assert titles(path) == [f"p{n}" for n in range(6)]
