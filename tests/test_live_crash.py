@@ -9,6 +9,7 @@ import os
 import signal
 import time
 from datetime import UTC, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,12 @@ def open_live(terminal: Terminal) -> None:
 def test_logged_posts_and_the_draft_survive(tmp_path: Path, ending: signal.Signals) -> None:
     path = tmp_path / "plan.json"
     store = Store(path)
-    start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
+    now = datetime.now(UTC).replace(microsecond=0)
+    tz = Settings().tz
+    midnight = datetime.combine(now.astimezone(tz).date(), clock(), tz).astimezone(UTC)
+    # running, and on today's local date, the day the planner opens on (just after
+    # midnight, 30 minutes ago was yesterday)
+    start = max(now - timedelta(minutes=30), midnight)
     event = store.add_event(Event("Nocturne", start, start + timedelta(hours=3),
                                   hashtag="#Nocturne", channels=["x"]))
     store.close()
