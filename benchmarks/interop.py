@@ -6,7 +6,8 @@
 The plan is plans.py's (built through planterm's own ``Store``, cached in benchmarks/out/),
 copied into a temporary folder. Each figure is the whole user-facing work, store open to
 bytes written or posts stored, measured as the CLI does it: the export reads the store and
-builds the file; the import reads the CSV, checks every row, and writes the posts in one
+builds the file (``jobs.export``: the planner's export, and the command line's without
+filters); the import reads the CSV, checks every row, and writes the posts in one
 transaction into an empty store. Each has a baseline measured in the same run, interleaved:
 the csv module writing (for the exports) or reading (for the import) the same rows, with
 nothing else. Read the ratio: machines differ.
@@ -28,8 +29,8 @@ from pathlib import Path
 import plans
 
 from planterm.config import Settings
-from planterm.interop.ics import export_ics
-from planterm.interop.table import export_csv, read_csv
+from planterm.interop import jobs
+from planterm.interop.table import read_csv
 from planterm.store import Store
 
 BUDGETS = {"export ics": 3.0, "export csv": 3.0, "import csv": 5.0}
@@ -63,8 +64,7 @@ def main() -> None:
         shutil.copy(source, path)
         store = Store(path, readonly=True)
         events = store.events()
-        rows_of = {e.id: (e.title, e.uid) for e in events if e.id is not None}
-        csv_bytes = export_csv(store.posts(), settings, rows_of)
+        csv_bytes = jobs.export("csv", store, settings).data
         table = list(csv.reader(io.StringIO(csv_bytes.decode())))
 
         def write_rows() -> bytes:
@@ -75,17 +75,11 @@ def main() -> None:
         def read_rows() -> list[list[str]]:
             return list(csv.reader(io.StringIO(csv_bytes.decode())))
 
-        def ics() -> bytes:
-            opened = Store(path, readonly=True)
-            every = opened.events()
-            return export_ics(every, opened.posts(), settings,
-                              {e.id: e.uid for e in every if e.id is not None}).data
+        def ics() -> bytes:  # the whole plan, as the planner and 'export ics' write it
+            return jobs.export("ics", Store(path, readonly=True), settings).data
 
         def to_csv() -> bytes:
-            opened = Store(path, readonly=True)
-            return export_csv(opened.posts(), settings,
-                              {e.id: (e.title, e.uid) for e in opened.events()
-                               if e.id is not None})
+            return jobs.export("csv", Store(path, readonly=True), settings).data
 
         count = [0]
 

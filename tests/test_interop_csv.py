@@ -14,6 +14,7 @@ import pytest
 from interop_support import NOW, demo, files
 from planterm.cli import run
 from planterm.config import Settings
+from planterm.interop.jobs import post_documents
 from planterm.interop.table import HEADER, export_csv, read_csv
 from planterm.model import Category, Post, Status
 from planterm.store import Store
@@ -25,7 +26,7 @@ KEPT = ("uid", "scheduled", "title", "body", "status", "channels", "objectives",
 
 def export(store: Store, bom: bool = False) -> bytes:
     events = {e.id: (e.title, e.uid) for e in store.events() if e.id is not None}
-    return export_csv(store.posts(), Settings(), events, bom=bom)
+    return export_csv(post_documents(store), Settings(), events, bom=bom)
 
 
 def test_round_trip_into_an_empty_store_gives_the_same_posts(tmp_path: Path) -> None:
@@ -211,7 +212,7 @@ def test_export_to_standard_output_and_a_file(
 def test_an_update_keeps_what_the_file_does_not_carry(tmp_path: Path) -> None:
     store = Store(demo(tmp_path))
     post = next(p for p in store.posts() if p.variants)
-    row = export_csv([replace(post, title="Autre")], Settings(), {})
+    row = export_csv([replace(post, title="Autre").to_doc()], Settings(), {})
     read_csv(row, "p.csv", store, Settings(), NOW).apply(store)
     after = store.get_post(post.id or 0)
     assert after is not None

@@ -15,6 +15,7 @@ from interop_support import demo, files
 from planterm.cli import run
 from planterm.config import Settings
 from planterm.interop.ics import export_ics, post_description, read_ics, same_rule
+from planterm.interop.jobs import post_documents
 from planterm.model import Event, Status
 from planterm.store import Store
 
@@ -23,7 +24,7 @@ SETTINGS = Settings()
 
 def export(store: Store) -> bytes:
     events = store.events()
-    return export_ics(events, store.posts(), SETTINGS,
+    return export_ics(events, post_documents(store), SETTINGS,
                       {e.id: e.uid for e in events if e.id is not None}).data
 
 
@@ -56,7 +57,7 @@ def test_icalendar_reads_back_the_same_events_and_posts(tmp_path: Path) -> None:
                                        "CONFIRMED" if post.status in (
                                            Status.APPROVED, Status.SCHEDULED, Status.PUBLISHED)
                                        else "TENTATIVE")
-        assert str(comp.get("DESCRIPTION", "")) == post_description(post)
+        assert str(comp.get("DESCRIPTION", "")) == post_description(post.to_doc())
         cats = [str(c) for c in comp["CATEGORIES"].cats] if "CATEGORIES" in comp else []
         assert cats == [*post.channels, *post.objectives, *post.themes]
         if post.event is not None:

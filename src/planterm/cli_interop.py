@@ -168,7 +168,7 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
         _write(jobs.json_file(store, settings), args.output)
         return 0
     query = replace(list_query(ctx, args), unscheduled=True)
-    posts = store.posts(query)
+    posts = jobs.post_documents(store, query)
     if args.export_kind == "csv":
         _write(jobs.csv_file(store, settings, posts, bom=args.bom), args.output)
         return 0

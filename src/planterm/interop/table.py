@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -78,24 +78,28 @@ def _unguard(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA) else text
 
 
-def post_row(post: Post, settings: Settings, events: dict[int, tuple[str, str]]) -> list[str]:
-    """One post as a row of ``HEADER``; ``events``: each event id's (title, uid)."""
-    title, uid = events.get(post.event, ("", "")) if post.event is not None else ("", "")
+def post_row(post: Mapping[str, Any], settings: Settings,
+             events: dict[int, tuple[str, str]]) -> list[str]:
+    """One post's document (as ``Post.to_doc`` writes it) as a row of ``HEADER``;
+    ``events``: each event id's (title, uid)."""
+    title, uid = events.get(post["event"], ("", ""))
+    when = post["scheduled"]
     cells = [
-        post.uid,
-        post.scheduled.astimezone(settings.tz).isoformat() if post.scheduled else "",
-        post.title, post.body, post.status.value, ";".join(post.channels),
-        ";".join(post.objectives), ";".join(post.themes), ";".join(post.hashtags),
-        title, uid, ";".join(post.flags),
-        ";".join(f"{_DONE if done else _TODO}{item}" for item, done in post.checklist.items()),
-        post.media, post.link, post.notes,
+        post["uid"],
+        datetime.fromisoformat(when).astimezone(settings.tz).isoformat() if when else "",
+        post["title"], post["body"], post["status"], ";".join(post["channels"]),
+        ";".join(post["objectives"]), ";".join(post["themes"]), ";".join(post["hashtags"]),
+        title, uid, ";".join(post["flags"]),
+        ";".join(f"{_DONE if done else _TODO}{item}" for item, done in post["checklist"].items()),
+        post["media"], post["link"], post["notes"],
     ]
     return [_guard(cell) for cell in cells]
 
 
-def export_csv(posts: Iterable[Post], settings: Settings, events: dict[int, tuple[str, str]],
-               *, bom: bool = False) -> bytes:
-    """The posts as CSV (RFC 4180 line ends), with a header row; a BOM first when asked."""
+def export_csv(posts: Iterable[Mapping[str, Any]], settings: Settings,
+               events: dict[int, tuple[str, str]], *, bom: bool = False) -> bytes:
+    """The posts (their documents, ``post_row``) as CSV (RFC 4180 line ends), with a header
+    row; a BOM first when asked."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
