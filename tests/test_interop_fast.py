@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from icalendar import Calendar
+from icalendar import Calendar, vText
 from icalendar import Event as VEvent
 from icalendar.parser import Contentline
 
@@ -31,6 +31,7 @@ from planterm.interop.ics import (
     fold,
     post_description,
     post_status,
+    text,
 )
 from planterm.interop.table import HEADER
 from planterm.model import Category, Event, Post, Status
@@ -75,6 +76,18 @@ def test_the_fold_at_its_edges(line: str) -> None:
     for piece in pieces:
         piece.decode()  # no UTF-8 sequence split
     assert b"".join(p.removeprefix(b" ") for p in pieces) == line.encode()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(TEXT, max_size=8).map("".join))
+def test_text_is_encoded_as_vtext_encodes_it(value: str) -> None:
+    assert text(value) == vText(value).to_ical()
+
+
+@pytest.mark.parametrize("value", ["", "plain é 🎉", "a,b", "a;b", "a\\b", "a\\Nb", "a\nb",
+                                   "a\r\nb", "a\rb", "\\N", "N"])
+def test_text_at_its_edges(value: str) -> None:
+    assert text(value) == vText(value).to_ical()
 
 
 # --- post lines from documents ---------------------------------------------------------

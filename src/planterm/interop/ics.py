@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -41,6 +42,8 @@ from planterm.store import Store
 FOLD_AT = 75
 """The octets (CRLF aside) from which the library folds a line (RFC 5545: lines SHOULD NOT
 be longer than 75 octets; it folds one that would reach 75): each piece holds at most 74."""
+_ESCAPED = re.compile(r"[\\;,\r\n]")
+"""What ``vText`` escapes (and its ``\\N``, which starts with one)."""
 POST_MINUTES = 15
 """How long a post's VEVENT lasts: long enough to be seen in a day view."""
 PRODID = f"-//planterm//planterm {__version__}//EN"
@@ -134,6 +137,16 @@ def fold(line: bytes) -> bytes:
         start = cut
     pieces.append(line[start:])
     return b"\r\n ".join(pieces)
+
+
+def text(value: str) -> bytes:
+    """A TEXT value as the library's ``vText`` writes it (RFC 5545 §3.3.11: ``\\``, ``;``,
+    ``,`` and line breaks escaped); text with none of them is its own encoding, and no
+    ``vText`` is made for it (a post's uid, most titles: each ``vText`` makes a
+    ``Parameters`` dictionary, a fifth of the time of a post's lines)."""
+    if _ESCAPED.search(value) is None:
+        return value.encode()
+    return vText(value).to_ical()
 
 
 def _ical(value: Any) -> bytes:
@@ -232,16 +245,16 @@ class _PostLines:
         start = datetime.fromisoformat(post["scheduled"]).astimezone(self.tz)
         updated = self.at(self.utc, datetime.fromisoformat(post["updated"]))
         lines = [self.begin,
-                 fold(b"SUMMARY:" + vText(f"{post['title']} ({post['status']})").to_ical()),
+                 fold(b"SUMMARY:" + text(f"{post['title']} ({post['status']})")),
                  fold(self.dtstart + self.at(self.local, start)),
                  fold(self.dtend + self.at(self.local, start + timedelta(minutes=POST_MINUTES))),
                  fold(b"DTSTAMP:" + updated),
-                 fold(b"UID:" + vText(post["uid"]).to_ical())]
+                 fold(b"UID:" + text(post["uid"]))]
         categories = [*post["channels"], *post["objectives"], *post["themes"]]
         if categories:
             lines.append(fold(b"CATEGORIES:" + b",".join(map(self.category, categories))))
         lines += [fold(b"CREATED:" + self.at(self.utc, datetime.fromisoformat(post["created"]))),
-                  fold(b"DESCRIPTION:" + vText(post_description(post)).to_ical()),
+                  fold(b"DESCRIPTION:" + text(post_description(post))),
                   fold(b"LAST-MODIFIED:" + updated)]
         related = self.related.get(post["event"])
         if related is not None:
