@@ -247,3 +247,35 @@ def test_exports_of_a_hand_edited_store_are_those_of_its_posts(tmp_path: Path) -
     assert ["hand-1", "2026-10-25T02:30:00+01:00", "À la main ; écrit, ailleurs \\ 🎉", "",
             "idea", *empty] in rows
     assert ["hand-3", "", "Idée", "", "idea", *empty] in rows
+
+
+# --- the collector paused while an export or an import works ---------------------------
+
+
+def test_the_collector_runs_again_after_an_export_or_an_import(tmp_path: Path) -> None:
+    import gc
+
+    from planterm.interop.common import bulk
+    from planterm.interop.table import read_csv
+
+    assert gc.isenabled()
+    a_store(tmp_path / "plan.json").close()
+    store = Store(tmp_path / "plan.json")
+    jobs.export("ics", store, SETTINGS)
+    data = jobs.export("csv", store, SETTINGS).data
+    assert gc.isenabled()
+    with pytest.raises(ValueError, match="boom"), bulk():
+        assert not gc.isenabled()
+        raise ValueError("boom")
+    assert gc.isenabled()
+    gc.disable()  # paused by the program itself: left so
+    try:
+        read_csv(data, "plan.csv", store, SETTINGS, datetime.now(UTC)).apply(store)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with bulk():
+        with bulk():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer one still holds it
+    assert gc.isenabled()

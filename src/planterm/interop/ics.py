@@ -35,7 +35,7 @@ from planterm.config import Settings
 from planterm.dates import DateParseError, expand_rrule, validate_rrule
 from planterm.edits import resolve_channels, split_list
 from planterm.events import check_event, normal_hashtag
-from planterm.interop.common import BadFile, Incoming, NewCategories, Refused
+from planterm.interop.common import BadFile, Incoming, NewCategories, Refused, bulk
 from planterm.model import Event, EventKind, ModelError, Status, iso
 from planterm.store import Store
 
@@ -76,6 +76,7 @@ def post_status(status: Status) -> str:
     return "CONFIRMED" if status in _CONFIRMED else "TENTATIVE"
 
 
+@bulk()
 def export_ics(events: Sequence[Event], posts: Sequence[Mapping[str, Any]], settings: Settings,
                event_uids: dict[int, str]) -> Exported:
     """The calendar of ``events`` and the dated ``posts``; ``posts``: their documents as

@@ -15,7 +15,7 @@ from typing import Any, Literal, cast
 from planterm.cli import event_json, plural, post_json
 from planterm.config import Settings
 from planterm.interop import backup, ics, report, table
-from planterm.interop.common import Incoming
+from planterm.interop.common import Incoming, bulk
 from planterm.model import Event
 from planterm.storage import Tables
 from planterm.store import PostQuery, Store
@@ -40,6 +40,7 @@ class Made:
         return f"{self.what} to {path}{self.more}"
 
 
+@bulk()
 def post_documents(store: Store, query: PostQuery | None = None) -> list[dict[str, Any]]:
     """The posts ``query`` finds, in ``Store.posts`` order, as ``Post.to_doc`` writes them,
     which the exports read: the stored documents themselves when they are all as planterm

@@ -27,7 +27,7 @@ from typing import Any
 from planterm.config import Settings
 from planterm.dates import DateParseError, parse_when
 from planterm.edits import parse_status, resolve_channels
-from planterm.interop.common import BadFile, Incoming, NewCategories, Refused
+from planterm.interop.common import BadFile, Incoming, NewCategories, Refused, bulk
 from planterm.model import ModelError, Post, Status, new_uid
 from planterm.store import Store
 from planterm.text import fold
@@ -96,6 +96,7 @@ def post_row(post: Mapping[str, Any], settings: Settings,
     return [_guard(cell) for cell in cells]
 
 
+@bulk()
 def export_csv(posts: Iterable[Mapping[str, Any]], settings: Settings,
                events: dict[int, tuple[str, str]], *, bom: bool = False) -> bytes:
     """The posts (their documents, ``post_row``) as CSV (RFC 4180 line ends), with a header
@@ -246,8 +247,9 @@ def _list(text: str) -> list[str]:
     return [v for v in _LIST.split(text.strip()) if v]
 
 
-Setter = Callable[[Post, str], dict[str, Any]]
-"""How a column sets a post from its cell: the fields it changes. A ``ValueError`` or
+Setter = Callable[[Post, str], Any]
+"""How a column sets the post field of its name from its cell: the field's new value, from
+the cell and the post as it was (an empty status keeps it). A ``ValueError`` or
 ``ModelError`` says what is wrong with the cell."""
 
 
@@ -256,36 +258,35 @@ def _setters(reader: Reader) -> dict[str, Setter]:
     rows are not copied a dozen times each)."""
     cats = reader.cats
 
-    def title(post: Post, text: str) -> dict[str, Any]:
+    def title(post: Post, text: str) -> str:
         if not text.strip():
             raise ValueError("must not be empty")
-        return {"title": text.strip()}
+        return text.strip()
 
-    def checklist(post: Post, text: str) -> dict[str, Any]:
+    def checklist(post: Post, text: str) -> dict[str, bool]:
         items = {}
         for item in _list(text):
             done = item.lower().startswith(_DONE.strip())
             items[item[3:].strip() if item.startswith(("[x]", "[X]", "[ ]")) else item] = done
-        return {"checklist": items}
+        return items
 
     return {
         "title": title,
-        "body": lambda p, t: {"body": t},
-        "status": lambda p, t: {"status": parse_status(t) if t.strip() else p.status},
-        "channels": lambda p, t: {"channels": resolve_channels(
-            [w for w in _WORDS.split(t) if w])},
-        "objectives": lambda p, t: {"objectives": cats.keys("objectives", _list(t))},
-        "themes": lambda p, t: {"themes": cats.keys("themes", _list(t))},
-        "hashtags": lambda p, t: {"hashtags": [
-            "#" + w.lstrip("#") for w in _WORDS.split(t) if w.lstrip("#")]},
-        "flags": lambda p, t: {"flags": _list(t)},
+        "body": lambda p, t: t,
+        "status": lambda p, t: parse_status(t) if t.strip() else p.status,
+        "channels": lambda p, t: resolve_channels([w for w in _WORDS.split(t) if w]),
+        "objectives": lambda p, t: cats.keys("objectives", _list(t)),
+        "themes": lambda p, t: cats.keys("themes", _list(t)),
+        "hashtags": lambda p, t: ["#" + w.lstrip("#") for w in _WORDS.split(t) if w.lstrip("#")],
+        "flags": lambda p, t: _list(t),
         "checklist": checklist,
-        "media": lambda p, t: {"media": t},
-        "link": lambda p, t: {"link": t.strip()},
-        "notes": lambda p, t: {"notes": t},
+        "media": lambda p, t: t,
+        "link": lambda p, t: t.strip(),
+        "notes": lambda p, t: t,
     }
 
 
+@bulk()
 def read_csv(data: bytes, name: str, store: Store, settings: Settings,
              now: datetime) -> Incoming[Post]:
     """What importing the CSV ``data`` (read from ``name``) into ``store`` would change.
@@ -299,10 +300,11 @@ def read_csv(data: bytes, name: str, store: Store, settings: Settings,
     setters = _setters(reader)
     incoming: Incoming[Post] = Incoming()
     seen: dict[str, int] = {}
+    headers = {column: header for _, header, column in sheet.columns}
     for row, cells in sheet.rows:
-        values = {column: _unguard(cells[i]) if i < len(cells) else ""
-                  for i, _, column in sheet.columns}
-        headers = {column: header for _, header, column in sheet.columns}
+        count = len(cells)
+        values = {column: "" if i >= count else _unguard(cells[i]) if cells[i][:1] == "'"
+                  else cells[i] for i, _, column in sheet.columns}
         made = len(reader.cats.made)
         notes: list[str] = []
         try:
@@ -342,9 +344,10 @@ def _row_post(values: dict[str, str], headers: dict[str, str], reader: Reader,
                           updated=reader.now)
     changes: dict[str, Any] = {}
     for column, text in values.items():
-        if column in setters:
+        setter = setters.get(column)
+        if setter is not None:
             try:
-                changes.update(setters[column](post, text))
+                changes[column] = setter(post, text)
             except (ValueError, ModelError) as e:
                 raise _Cell(headers[column], getattr(e, "problem", str(e))) from None
     if "date" in values:
@@ -355,7 +358,11 @@ def _row_post(values: dict[str, str], headers: dict[str, str], reader: Reader,
             raise _Cell(headers["date"], str(e)) from None
     if "event" in values or "event_uid" in values:
         changes["event"] = reader.event(values, notes, row)
-    post = replace(post, **changes)
+    if stored is None:  # a post of its own: set in place, not copied
+        for field, value in changes.items():
+            setattr(post, field, value)
+    else:
+        post = replace(stored, **changes)
     if not post.title:
         raise _Cell(headers.get("title", "title"), "must not be empty: a new post needs a title")
     if post.status is Status.SCHEDULED and post.scheduled is None:
