@@ -162,19 +162,22 @@ def _write(made: jobs.Made, dest: str | None) -> None:
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     """planterm export ics | csv | json."""
     from planterm.interop import jobs
+    from planterm.interop.common import bulk
 
     store, settings = ctx.store, ctx.settings
     if args.export_kind == "json":
         _write(jobs.json_file(store, settings), args.output)
         return 0
-    query = replace(list_query(ctx, args), unscheduled=True)
-    posts = jobs.post_documents(store, query)
-    if args.export_kind == "csv":
-        _write(jobs.csv_file(store, settings, posts, bom=args.bom), args.output)
-        return 0
-    chosen = [] if args.posts_only else _events_of(ctx, store.events(), query.events, query)
-    _write(jobs.ics_file(store, settings, chosen, [] if args.events_only else posts),
-           args.output)
+    with bulk():  # as jobs.export: the events read too
+        query = replace(list_query(ctx, args), unscheduled=True)
+        posts = jobs.post_documents(store, query)
+        if args.export_kind == "csv":
+            made = jobs.csv_file(store, settings, posts, bom=args.bom)
+        else:
+            chosen = [] if args.posts_only else _events_of(ctx, store.events(), query.events,
+                                                           query)
+            made = jobs.ics_file(store, settings, chosen, [] if args.events_only else posts)
+    _write(made, args.output)
     return 0
 
 

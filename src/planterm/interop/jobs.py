@@ -92,6 +92,7 @@ def json_file(store: Store, settings: Settings) -> Made:
                               "as JSON")
 
 
+@bulk()  # the events read too: the first collection after the store is read walks it all
 def export(kind: Kind, store: Store, settings: Settings) -> Made:
     """The whole plan in one format, as the planner exports it (every event and post)."""
     if kind == "json":
