@@ -29,9 +29,9 @@ from planterm.interop.ics import (
     _event_component,
     export_ics,
     fold,
+    ical_text,
     post_description,
     post_status,
-    text,
 )
 from planterm.interop.table import HEADER
 from planterm.model import Category, Event, Post, Status
@@ -81,13 +81,13 @@ def test_the_fold_at_its_edges(line: str) -> None:
 @settings(max_examples=500, deadline=None)
 @given(st.lists(TEXT, max_size=8).map("".join))
 def test_text_is_encoded_as_vtext_encodes_it(value: str) -> None:
-    assert text(value) == vText(value).to_ical()
+    assert ical_text(value) == vText(value).to_ical()
 
 
 @pytest.mark.parametrize("value", ["", "plain é 🎉", "a,b", "a;b", "a\\b", "a\\Nb", "a\nb",
                                    "a\r\nb", "a\rb", "\\N", "N"])
 def test_text_at_its_edges(value: str) -> None:
-    assert text(value) == vText(value).to_ical()
+    assert ical_text(value) == vText(value).to_ical()
 
 
 # --- post lines from documents ---------------------------------------------------------

@@ -140,7 +140,7 @@ def fold(line: bytes) -> bytes:
     return b"\r\n ".join(pieces)
 
 
-def text(value: str) -> bytes:
+def ical_text(value: str) -> bytes:
     """A TEXT value as the library's ``vText`` writes it (RFC 5545 §3.3.11: ``\\``, ``;``,
     ``,`` and line breaks escaped); text with none of them is its own encoding, and no
     ``vText`` is made for it (a post's uid, most titles: each ``vText`` makes a
@@ -246,16 +246,16 @@ class _PostLines:
         start = datetime.fromisoformat(post["scheduled"]).astimezone(self.tz)
         updated = self.at(self.utc, datetime.fromisoformat(post["updated"]))
         lines = [self.begin,
-                 fold(b"SUMMARY:" + text(f"{post['title']} ({post['status']})")),
+                 fold(b"SUMMARY:" + ical_text(f"{post['title']} ({post['status']})")),
                  fold(self.dtstart + self.at(self.local, start)),
                  fold(self.dtend + self.at(self.local, start + timedelta(minutes=POST_MINUTES))),
                  fold(b"DTSTAMP:" + updated),
-                 fold(b"UID:" + text(post["uid"]))]
+                 fold(b"UID:" + ical_text(post["uid"]))]
         categories = [*post["channels"], *post["objectives"], *post["themes"]]
         if categories:
             lines.append(fold(b"CATEGORIES:" + b",".join(map(self.category, categories))))
         lines += [fold(b"CREATED:" + self.at(self.utc, datetime.fromisoformat(post["created"]))),
-                  fold(b"DESCRIPTION:" + text(post_description(post))),
+                  fold(b"DESCRIPTION:" + ical_text(post_description(post))),
                   fold(b"LAST-MODIFIED:" + updated)]
         related = self.related.get(post["event"])
         if related is not None:

@@ -303,8 +303,8 @@ def read_csv(data: bytes, name: str, store: Store, settings: Settings,
     headers = {column: header for _, header, column in sheet.columns}
     for row, cells in sheet.rows:
         count = len(cells)
-        values = {column: "" if i >= count else _unguard(cells[i]) if cells[i][:1] == "'"
-                  else cells[i] for i, _, column in sheet.columns}
+        values = {column: _unguard(cells[i]) if i < count else ""
+                  for i, _, column in sheet.columns}
         made = len(reader.cats.made)
         notes: list[str] = []
         try:
