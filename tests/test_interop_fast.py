@@ -45,6 +45,9 @@ marks and emoji sequences among them)."""
 TEXT = st.text(alphabet=st.one_of(st.sampled_from(TRICKY),
                                   st.characters(exclude_categories=("Cs",))))
 """Any text UTF-8 can hold, what folding finds hard drawn often."""
+LINE = st.one_of(st.lists(TEXT, max_size=8).map("".join),
+                 st.text(alphabet=st.sampled_from(TRICKY + "abc"), min_size=60, max_size=400))
+"""Text of any length, one in two long enough to be folded, most of those several times."""
 
 
 # --- fold -----------------------------------------------------------------------------
@@ -55,7 +58,7 @@ def library_fold(line: str) -> bytes:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(TEXT, max_size=8).map("".join))
+@given(LINE)
 def test_the_fold_is_the_librarys(line: str) -> None:
     line = line.replace("\n", "")  # never in a content line: values escape it
     assert fold(line.encode()) == library_fold(line)
@@ -79,7 +82,7 @@ def test_the_fold_at_its_edges(line: str) -> None:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(TEXT, max_size=8).map("".join))
+@given(LINE)
 def test_text_is_encoded_as_vtext_encodes_it(value: str) -> None:
     assert ical_text(value) == vText(value).to_ical()
 
