@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -349,6 +350,38 @@ def test_another_process_write_shows_at_the_next_count(tmp_path: Path) -> None:
     m = count_store(store, month())
     assert (m.total, m.count("recherche", "coulisses"), m.count("recherche", "prehistoire")) == (
         2, 0, 1)
+    other.close()
+
+
+def test_rows_kept_through_other_processes_compactions_count_as_built_anew(
+        tmp_path: Path) -> None:
+    """Each command's write makes a new main file: the planner reads it again and is told
+    the posts it changed, its rows brought up to date rather than built again."""
+    path = tmp_path / "plan.json"
+    store = stored(path)
+    rng = random.Random(11)
+    store.add_posts([post(at(NOV + timedelta(days=rng.randrange(-40, 40))),
+                          rng.sample(["visites", "recherche"], rng.randint(0, 2)),
+                          rng.sample(["prehistoire", "coulisses"], rng.randint(0, 2)))
+                     for _ in range(60)])
+    kept = posts_of(store)
+    other = Store(path)
+    for step in range(12):
+        other.refresh()
+        target = rng.choice(other.posts())
+        if step % 4 == 3:
+            other.replace_post(target, None)
+        else:
+            other.update_post(replace(target, scheduled=at(NOV, 8 + step),
+                                      themes=rng.sample(["prehistoire", "coulisses"], 1)))
+        other.compact()
+        assert store.refresh()
+        assert posts_of(store) is kept  # not built again
+        plan = Selection(span_of("all", NOV, PARIS, posts=kept))
+        fresh = Posts(store.post_documents())
+        assert sorted((w, s, i) for w, s, _, i in kept.rows) == sorted(
+            (w, s, i) for w, s, _, i in fresh.rows)
+        assert counts(count(kept, OBJ, THEMES, plan)) == counts(count(fresh, OBJ, THEMES, plan))
     other.close()
 
 

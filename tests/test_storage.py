@@ -150,6 +150,33 @@ def test_change_detection_reads_only_new_records(tmp_path: Path) -> None:
     assert len(reader.table("posts")) == 1
 
 
+def test_a_main_file_read_again_tells_only_the_documents_it_changed(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    writer = open_db(path)
+    writer.table("posts").insert_multiple({"title": f"post {i}"} for i in range(30))
+    writer.table("events").insert({"title": "Nocturne"})
+    writer.storage.compact()
+    reader = open_db(path)
+    told: list[tuple[str | None, list[str]]] = []
+    reader.storage.observers.append(lambda table, ids: told.append((table, sorted(ids))))
+    posts = writer.table("posts")
+    posts.update({"title": "changed"}, doc_ids=[2])
+    posts.remove(doc_ids=[3])
+    posts.insert({"title": "new"})
+    writer.storage.compact()  # a new main file, as every command's write makes one
+    assert reader.storage.refresh()
+    assert told == [("posts", ["2", "3", "31"])]  # the events are as they were: not told
+    assert reader.storage.read() == open_db(path).storage.read()
+    told.clear()
+    posts.update({"title": "most"}, doc_ids=list(range(1, 10)))  # 9 of 28: more than a tenth
+    writer.storage.compact()
+    assert reader.storage.refresh()
+    assert told == [(None, [])]  # indexes built again: cheaper than 9 single changes each
+    assert reader.table("posts").get(doc_id=4) == {"title": "most"}
+    writer.close()
+    reader.close()
+
+
 def test_writes_apply_on_latest_state(tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
     a, b = open_db(path), open_db(path)

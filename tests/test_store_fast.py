@@ -366,6 +366,72 @@ def test_a_command_s_write_copies_the_parts_it_did_not_change(
     assert sizes == [3, 3, 3]
 
 
+def test_another_process_s_new_main_file_is_parsed_only_where_its_bytes_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The planner reading a command's new main file parses the parts that changed, keeps
+    its documents of the others, is told the documents that differ, and ends as memory read
+    whole from the file would be."""
+    import orjson
+
+    from planterm import storage
+
+    monkeypatch.setattr(storage, "PART_DOCUMENTS", 3)
+    path = tmp_path / "plan.json"
+    a_store(path, posts=10).close()
+    planner = Store(path)
+    told: list[tuple[str | None, list[str]]] = []
+    planner.storage.observers.append(lambda table, ids: told.append((table, sorted(ids))))
+    parsed: list[list[str]] = []
+    real = orjson.loads
+
+    def loads(data: bytes) -> object:
+        value = real(data)
+        parsed.append(sorted(value))
+        return value
+
+    monkeypatch.setattr(storage.orjson, "loads", loads)
+    kept = planner.storage.read()["posts"]["1"]
+    command = Store(path)
+    command.storage.fold_writes = True  # a new main file, as a command's write makes one
+    post = command.get_post(5)
+    assert post is not None
+    command.replace_post(post, replace(post, title="Neuf"))
+    parsed.clear()
+    assert planner.refresh()
+    assert [ids for ids in parsed if ids != [STORAGE_TABLE]] == [["4", "5", "6"]]  # its part
+    assert told == [("posts", ["5"])]
+    assert planner.storage.read()["posts"]["1"] is kept  # memory's own document
+    assert planner.storage.read() == JournalStorage(path).read()
+    assert planner.get_post(5).title == "Neuf"  # type: ignore[union-attr]
+
+
+def test_a_part_whose_bytes_come_again_is_parsed_when_memory_changed_it_since(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A main file replaced by one with the same parts (a restore) under a journal it makes
+    stale: the documents the journal had changed in memory are read from the file."""
+    import shutil
+
+    from planterm import storage
+
+    monkeypatch.setattr(storage, "PART_DOCUMENTS", 3)
+    path = tmp_path / "plan.json"
+    a_store(path, posts=10).close()
+    planner = Store(path)
+    planner.storage.auto_compact = False
+    post = planner.get_post(5)
+    assert post is not None
+    planner.replace_post(post, replace(post, title="Ici"))  # in the journal, and memory
+    copy = tmp_path / "restored.json"
+    shutil.copy(path, copy)
+    restored = JournalStorage(copy)
+    restored.compact()  # the same documents, a new generation: the journal is stale for it
+    restored.close()
+    copy.replace(path)
+    assert planner.refresh()
+    assert planner.get_post(5).title == post.title  # type: ignore[union-attr]
+    assert planner.storage.read() == JournalStorage(path).read()
+
+
 def test_a_main_file_in_parts_changed_by_hand_is_read_and_checked_whole(tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
     a_store(path, posts=5).close()
