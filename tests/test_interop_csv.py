@@ -88,6 +88,18 @@ def test_a_spreadsheet_in_french_with_typed_dates(tmp_path: Path) -> None:
     assert [t.name for t in store.themes()] == ["Préhistoire"]
 
 
+def test_a_link_on_two_lines_is_refused_by_its_cell(tmp_path: Path) -> None:
+    store = Store(tmp_path / "plan.json")
+    row = dict.fromkeys(HEADER, "")
+    row.update(title="Vernissage", link="https://musee.example/a\nb")
+    body = {**row, "title": "Clôture", "body": "Deux\nlignes", "link": ""}  # over two lines
+    incoming = read_csv(sheet([list(body.values()), list(row.values())]), "s.csv", store,
+                        Settings(), NOW)
+    assert [str(r) for r in incoming.refused] == [
+        "row 3, column 'link': a link is one line; this one holds a line break"]
+    assert [p.title for p in incoming.added] == ["Clôture"]
+
+
 def test_formulas_stay_text_and_come_back_as_typed(tmp_path: Path) -> None:
     store = Store(tmp_path / "plan.json")
     store.add_post(Post(title="=HYPERLINK(\"http://x\")", body="-1 +2 @home"))

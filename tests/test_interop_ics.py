@@ -5,7 +5,7 @@ import updating, and each broken file or component named by its line."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from planterm.cli import run
 from planterm.config import Settings
 from planterm.interop.ics import export_ics, post_description, read_ics, same_rule
 from planterm.interop.jobs import post_documents
-from planterm.model import Event, Status
+from planterm.model import Event, Post, Status
 from planterm.store import Store
 
 SETTINGS = Settings()
@@ -62,6 +62,21 @@ def test_icalendar_reads_back_the_same_events_and_posts(tmp_path: Path) -> None:
         assert cats == [*post.channels, *post.objectives, *post.themes]
         if post.event is not None:
             assert str(comp["RELATED-TO"]) == events[post.event].uid
+
+
+def test_a_stored_link_on_two_lines_is_named_not_a_traceback(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "plan.json"
+    store = Store(path)
+    store.add_post(Post(title="Vernissage \x1b[2J", scheduled=datetime(2026, 12, 3, 18, tzinfo=UTC),
+                        link="https://musee.example/a\r\nb"))  # an older import's
+    store.close()
+    before = path.read_bytes()
+    assert run(["--store", str(path), "export", "ics"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "Traceback" not in err and "\x1b" not in err
+    assert err.startswith("planterm: post 'Vernissage \\x1b[2J': link: a link is one line")
+    assert path.read_bytes() == before
 
 
 def test_a_repeating_event_starts_on_its_rules_first_occurrence(tmp_path: Path) -> None:

@@ -28,6 +28,14 @@ class ModelError(ValueError):
         self.problem = problem
 
 
+def one_line_link(link: str) -> str:
+    """``link`` if it is one line (a URI holds no line break: iCalendar refuses one);
+    ``ModelError`` otherwise."""
+    if "\n" in link or "\r" in link:
+        raise ModelError("link", "a link is one line; this one holds a line break")
+    return link
+
+
 class Status(StrEnum):
     """Where a post stands on its way to publication."""
 

@@ -36,7 +36,7 @@ from planterm.dates import DateParseError, expand_rrule, validate_rrule
 from planterm.edits import resolve_channels, split_list
 from planterm.events import check_event, normal_hashtag
 from planterm.interop.common import BadFile, Incoming, NewCategories, Refused, bulk
-from planterm.model import Event, EventKind, ModelError, Status, iso
+from planterm.model import Event, EventKind, ModelError, Status, iso, one_line_link
 from planterm.store import Store
 
 FOLD_AT = 75
@@ -262,7 +262,13 @@ class _PostLines:
             lines.append(related)
         lines += [self.status[post["status"]], self.transparent]
         if post["link"]:
-            lines.append(fold(b"URL:" + _ical(vUri(post["link"]))))
+            try:
+                link = one_line_link(post["link"])
+            except ModelError as e:  # stored by an older planterm's import, or by hand
+                raise ModelError(f"post {post['title']!r}", f"{e}: put it on one line (import "
+                                 "the post's row again, or edit the store) and export again"
+                                 ) from None
+            lines.append(fold(b"URL:" + _ical(vUri(link))))
         lines += [self.post, self.end]
         return lines
 

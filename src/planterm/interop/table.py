@@ -28,7 +28,7 @@ from planterm.config import Settings
 from planterm.dates import DateParseError, parse_when
 from planterm.edits import parse_status, resolve_channels
 from planterm.interop.common import BadFile, Incoming, NewCategories, Refused, bulk
-from planterm.model import ModelError, Post, Status, new_uid
+from planterm.model import ModelError, Post, Status, new_uid, one_line_link
 from planterm.store import Store
 from planterm.text import fold
 
@@ -151,7 +151,7 @@ def read_sheet(data: bytes, name: str) -> Sheet:
     text = _decode(data, name)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(text), strict=True)
     try:
-        rows = [(reader.line_num, row) for row in reader]
+        rows = list(enumerate(reader, 1))  # a spreadsheet's rows: a cell may span lines
     except csv.Error as e:
         raise BadFile(f"{name}: row {reader.line_num}: {e}") from None
     if not rows:
@@ -281,7 +281,7 @@ def _setters(reader: Reader) -> dict[str, Setter]:
         "flags": lambda p, t: _list(t),
         "checklist": checklist,
         "media": lambda p, t: t,
-        "link": lambda p, t: t.strip(),
+        "link": lambda p, t: one_line_link(t.strip()),
         "notes": lambda p, t: t,
     }
 
