@@ -296,8 +296,8 @@ def test_a_main_file_in_parts_reads_back_whole_and_stock_tinydb_reads_it(
     read: list[int] = []  # never the whole file at once
     real = storage._read_parts
 
-    def spy(f: object, tail: object) -> object:
-        result = real(f, tail)  # type: ignore[arg-type]
+    def spy(f: object, tail: object, held: object) -> object:
+        result = real(f, tail, held)  # type: ignore[arg-type]
         read.append(1)
         return result
 

@@ -803,9 +803,10 @@ class JournalStorage(Storage):
                                                           self.path)
         self._tables = tables
         self._main_sig = None if st is None else (st.st_ino, st.st_mtime_ns, st.st_size)
-        self._next_ids = {
-            name: max(map(int, docs), default=0) + 1 for name, docs in tables.items()
-        }
+        # ids of the documents memory held are below its marks already
+        looked, marks = (tables, {}) if parsed is None else (parsed, self._next_ids)
+        self._next_ids = {name: max(max(map(int, looked.get(name, ())), default=0) + 1,
+                                    marks.get(name, 1)) for name in tables}
         self._journal_pos = self._journal_seen = 0
         self._journal_ino = None
         self._torn = self._journal_stale = self._legacy = False
@@ -826,12 +827,11 @@ class JournalStorage(Storage):
                  in zip(parts.tail.parts, parts.ids, parts.prints, strict=True)}
 
         def held(name: str, mark: tuple[int, int]) -> dict[str, Any] | None:
-            ids = where.get((name, mark))
-            table = tables.get(name)
-            if ids is None or table is None or not since.get(name, set()).isdisjoint(ids):
+            ids, table, changed = where.get((name, mark)), tables.get(name), since.get(name)
+            if ids is None or table is None or (changed and not changed.isdisjoint(ids)):
                 return None
             try:
-                return {i: table[i] for i in ids}
+                return dict(zip(ids, map(table.__getitem__, ids), strict=True))
             except KeyError:
                 return None
 
@@ -851,7 +851,8 @@ class JournalStorage(Storage):
             old, new = before.get(name, {}), self._tables.get(name, {})
             ids = [i for i in (new if parsed is None else parsed.get(name, ()))
                    if old.get(i) != new[i]]
-            ids += old.keys() - new.keys()
+            if len(new) - sum(i not in old for i in ids) != len(old):  # some are gone
+                ids += old.keys() - new.keys()
             if len(ids) * 10 > max(len(old), len(new)):
                 self._tell(None, ())
                 return
