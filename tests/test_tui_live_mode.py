@@ -462,3 +462,25 @@ async def test_logging_a_post_asks_no_layout_of_the_screen(tmp_path: Path,
         assert happened[0] == "frame" and "layout live-wording" in happened  # the note goes after
         assert not note.display
         assert shown_rows(pilot)[0] == "10:00 ● X IG  Salle comble"
+
+
+async def test_the_clock_draws_the_list_again_only_when_its_title_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path, event = plan(tmp_path)
+    async with app_on(path).run_test(size=(80, 24)) as pilot:
+        screen = await open_live(pilot, event)
+        posts = screen.query_one(LoggedList)
+        drawn: list[bool] = []
+        refresh = posts.refresh
+
+        def spied(*regions: Any, **options: Any) -> Widget:
+            drawn.append(True)
+            return refresh(*regions, **options)
+
+        monkeypatch.setattr(posts, "refresh", spied)
+        screen._tick()  # a second later, the same title
+        assert drawn == [] and posts.border_title == "Logged (0), newest first · no post yet"
+        await type_text(pilot, "Un")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert drawn and posts.border_title == "Logged (1), newest first · last post just now"

@@ -279,8 +279,10 @@ class LiveScreen(Screen[None]):
         text = f"{local:%H:%M:%S}  {since(now, self.setup.start)}"
         # its width changes with the hours' digits only (9:59, 10:00): laid out then only
         _put(clock, text, layout=len(text) != len(str(clock.content)))
-        self.query_one(LoggedList).border_title = (
-            f"Logged ({len(self.logged)}), newest first · {ago(now, last)}")
+        posts = self.query_one(LoggedList)
+        title = f"Logged ({len(self.logged)}), newest first · {ago(now, last)}"
+        if posts.border_title != title:  # set, it draws the whole list again: every second
+            posts.border_title = title
 
     def _count(self) -> None:
         text = self.query_one(LiveBox).text
