@@ -373,8 +373,12 @@ async def test_the_list_shows_the_posts_newest_first_and_the_arrows_move_in_it(
         assert shown_rows(pilot)[:4] == ["10:00 ● X IG  Trois", "10:00 ● X IG  Deux",
                                          "10:00 ● X IG  Un", ""]
         posts = screen.query_one(LoggedList)
+        blurred = posts.render_line(0)
         await pilot.press("tab")
+        await pilot.pause()
         assert posts.has_focus and posts.highlighted is None
+        focused = posts.render_line(0)  # tinted, as OptionList's lines were
+        assert focused.text == blurred.text and focused != blurred
         await pilot.press("down", "down")
         assert posts.highlighted == 1
         await pilot.press("k")

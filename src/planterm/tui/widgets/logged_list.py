@@ -58,8 +58,8 @@ class LoggedList(ScrollView, can_focus=True):
         self.highlighted: int | None = None
         """The index in ``lines`` of the highlighted post, if any."""
         self._drawn: LRUCache[tuple[str, Style, int], list[Strip]] = LRUCache(1024)
-        self._style = Style()
-        """The style the posts are drawn with now (the tint changes with the focus)."""
+        self._drawn_with = (Style(), 0)
+        """The style and width the posts are drawn with now (the tint follows the focus)."""
         self._posts: list[list[Strip]] = []
         """The rows of each post, drawn with that style at the list's width."""
         self._rows: list[tuple[int, int]] = []
@@ -76,7 +76,8 @@ class LoggedList(ScrollView, can_focus=True):
     def _arrange(self) -> None:
         """Each post's rows at this width (a long post wraps over several)."""
         width = self.scrollable_content_region.width
-        self._style = style = self.get_visual_style()
+        style = self.get_visual_style()
+        self._drawn_with = (style, width)
         self._posts = [self._strips(line, style, width) for line in self.lines] \
             if width > 0 else []
         self._rows = [(index, n) for index, strips in enumerate(self._posts)
@@ -105,21 +106,22 @@ class LoggedList(ScrollView, can_focus=True):
         self._arrange()
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        """The rows in ``crop``, drawn again first if the focus changed their tint."""
-        if self.get_visual_style() != self._style:
+        """The rows in ``crop``; the posts drawn again first if the focus changed their tint
+        (or a frame comes before the Resize event)."""
+        if self._drawn_with != (self.get_visual_style(), self.scrollable_content_region.width):
             self._arrange()
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         """One row of the list: a post's row, or blank below the last post."""
+        style, width = self._drawn_with
         row = self.scroll_offset.y + y
         if row >= len(self._rows):
-            return Strip.blank(self.virtual_size.width, self._style.rich_style)
+            return Strip.blank(width, style.rich_style)
         index, n = self._rows[row]
         if index == self.highlighted:
             return self._strips(self.lines[index],
-                                self.get_visual_style("logged-list--highlighted"),
-                                self.virtual_size.width)[n]
+                                self.get_visual_style("logged-list--highlighted"), width)[n]
         return self._posts[index][n]
 
     # --- keys -----------------------------------------------------------------------
