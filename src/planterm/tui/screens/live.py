@@ -244,6 +244,7 @@ class LiveScreen(Screen[None]):
             box.move_cursor(box.document.end)
             self.notify("your draft is back: the text you were typing when live mode "
                         "closed", title="draft restored", timeout=6)
+        self._tick()
         self.set_interval(1, self._tick, name="live clock")
         self.set_interval(DRAFT_SECONDS, self._save_draft, name="live draft")
         box.focus()
@@ -269,16 +270,20 @@ class LiveScreen(Screen[None]):
         self.query_one(LoggedList).show([
             f"{p.scheduled.astimezone(tz):%H:%M} {p.status.symbol} {abbrs(p.channels)}  "
             f"{p.body}" if p.scheduled else p.body for p in self.logged])
-        self._tick()
+        self._title(self.planner.now())  # the clock: at its next second, not in this frame
 
     def _tick(self) -> None:
         now = self.planner.now()
-        last = self.logged[0].scheduled if self.logged else None
         local = now.astimezone(self.planner.settings.tz)
         clock = self.query_one("#live-clock", Static)
         text = f"{local:%H:%M:%S}  {since(now, self.setup.start)}"
         # its width changes with the hours' digits only (9:59, 10:00): laid out then only
         _put(clock, text, layout=len(text) != len(str(clock.content)))
+        self._title(now)
+
+    def _title(self, now: datetime) -> None:
+        """The list's title: how many posts, and how long since the last one."""
+        last = self.logged[0].scheduled if self.logged else None
         posts = self.query_one(LoggedList)
         title = f"Logged ({len(self.logged)}), newest first · {ago(now, last)}"
         if posts.border_title != title:  # set, it draws the whole list again: every second
