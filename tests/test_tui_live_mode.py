@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import OptionList, SelectionList, Static
+from textual.widget import Widget
+from textual.widgets import SelectionList, Static
 
 from planterm import live
 from planterm.model import Category, Event, Status
@@ -20,6 +21,7 @@ from planterm.tui.app import PlantermApp
 from planterm.tui.screens.copy_text import CopyScreen
 from planterm.tui.screens.editor import PostEditor
 from planterm.tui.screens.live import LiveBox, LiveScreen, LiveStart, ago, since
+from planterm.tui.widgets.logged_list import LoggedList
 from planterm.tui.widgets.message_line import MessageLine
 from tui_support import NOW, SETTINGS, app_on, ready
 
@@ -83,7 +85,7 @@ async def test_enter_logs_a_post_on_disk_before_the_list_shows_it(tmp_path: Path
         assert post.objectives == ["visites"] and post.hashtags == ["#NocturneLascaux"]
         assert post.scheduled == NOW
         assert screen.query_one(LiveBox).text == ""
-        assert screen.query_one("#live-posts", OptionList).option_count == 1
+        assert len(screen.query_one(LoggedList).lines) == 1
 
 
 async def test_approved_is_chosen_when_opening(tmp_path: Path) -> None:
@@ -168,11 +170,11 @@ async def test_from_the_list_e_edits_and_u_undoes(tmp_path: Path) -> None:
             await pilot.pause()
         await pilot.press("tab")
         await pilot.pause()
-        assert screen.query_one("#live-posts", OptionList).has_focus
+        assert screen.query_one(LoggedList).has_focus
         await pilot.press("u")
         await pilot.pause()
         assert [p.body for p in stored(path)] == ["Un"]
-        assert screen.query_one("#live-posts", OptionList).option_count == 1
+        assert len(screen.query_one(LoggedList).lines) == 1
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(pilot.app.screen, PostEditor)
@@ -335,3 +337,154 @@ async def test_the_calendar_hidden_under_live_mode_shows_its_posts_once_back(
         await pilot.pause()  # the planner's screen laid out again
         screen = "\n".join(s.text for s in pilot.app.screen._compositor.render_strips())
         assert "● Salle" in screen  # in today's column, as narrow as 80 columns make it
+
+
+# --- the list of posts logged (LoggedList) -------------------------------------------------
+
+
+def shown_rows(pilot: Pilot[Any]) -> list[str]:
+    """The list's rows as the screen draws them, inside its border."""
+    screen = pilot.app.screen
+    lines = [strip.text for strip in screen._compositor.render_strips()]
+    inside = screen.query_one(LoggedList).content_region
+    return [lines[y][inside.x:inside.right].rstrip() for y in range(inside.y, inside.bottom)]
+
+
+def logged_before(path: Path, event: Event, bodies: list[str]) -> None:
+    """Posts logged in an earlier live session of this occurrence, oldest first."""
+    setup = live.Setup(event, event.start, ("x", "instagram"))
+    store = Store(path)
+    try:
+        for body in bodies:
+            live.log(store, setup, body, NOW, SETTINGS)
+    finally:
+        store.close()
+
+
+async def test_the_list_shows_the_posts_newest_first_and_the_arrows_move_in_it(
+        tmp_path: Path) -> None:
+    path, event = plan(tmp_path)
+    async with app_on(path).run_test(size=(80, 24)) as pilot:
+        screen = await open_live(pilot, event)
+        for text in ("Un", "Deux", "Trois"):
+            await type_text(pilot, text)
+            await pilot.press("enter")
+            await pilot.pause()
+        assert shown_rows(pilot)[:4] == ["10:00 ● X IG  Trois", "10:00 ● X IG  Deux",
+                                         "10:00 ● X IG  Un", ""]
+        posts = screen.query_one(LoggedList)
+        blurred = posts.render_line(0)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert posts.has_focus and posts.highlighted is None
+        focused = posts.render_line(0)  # tinted, as OptionList's lines were
+        assert focused.text == blurred.text and focused != blurred
+        await pilot.press("down", "down")
+        assert posts.highlighted == 1
+        await pilot.press("k")
+        assert posts.highlighted == 0
+        await pilot.press("up")  # round the top: the oldest
+        assert posts.highlighted == 2
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, PostEditor) and pilot.app.screen.post is not None
+        assert pilot.app.screen.post.body == "Un"
+
+
+async def test_a_long_list_scrolls_with_the_keys(tmp_path: Path) -> None:
+    path, event = plan(tmp_path)
+    logged_before(path, event, [f"Post {n:02d}" for n in range(1, 41)])
+    async with app_on(path).run_test(size=(80, 24)) as pilot:
+        screen = await open_live(pilot, event)
+        posts = screen.query_one(LoggedList)
+        rows = shown_rows(pilot)
+        assert rows[0].startswith("10:00 ● X IG  Post 40") and len(rows) < 40
+        assert not any("Post 01" in row for row in rows)
+        await pilot.press("tab", "end")
+        assert posts.highlighted == 39
+        rows = shown_rows(pilot)
+        assert rows[-1].startswith("10:00 ● X IG  Post 01")
+        assert not any("Post 40" in row for row in rows)
+        await pilot.press("home")
+        assert posts.highlighted == 0 and shown_rows(pilot)[0].startswith("10:00 ● X IG  Post 40")
+        await pilot.press("pagedown")
+        page = posts.scrollable_content_region.height
+        assert posts.highlighted == page
+        assert any(row.startswith(f"10:00 ● X IG  Post {40 - page:02d}")
+                   for row in shown_rows(pilot))
+        await pilot.press("pageup")
+        assert posts.highlighted == 0
+
+
+async def test_a_long_post_wraps_and_its_escape_sequences_are_drawn_inert(
+        tmp_path: Path) -> None:
+    path, event = plan(tmp_path)
+    long = "Salle comble " * 12
+    logged_before(path, event, ["Avant", "Titre\x1b]0;pwned\x07 \x1b[2J" + long])
+    async with app_on(path).run_test(size=(80, 24)) as pilot:
+        await open_live(pilot, event)
+        rows = shown_rows(pilot)
+        assert rows[0].startswith("10:00 ● X IG  Titre␛]0;pwned␇ ␛[2JSalle comble Salle")
+        assert rows[1].startswith("comble Salle comble") and rows[2].endswith("Salle comble")
+        assert rows[3] == "10:00 ● X IG  Avant"
+        assert " ".join(rows[:3]).split() == (
+            "10:00 ● X IG Titre␛]0;pwned␇ ␛[2JSalle" + " comble Salle" * 11 + " comble").split()
+        assert not any(c in row for row in rows for c in "\x1b\x07")
+
+
+async def test_logging_a_post_asks_no_layout_of_the_screen(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    """The frame that shows the post is not held back by laying the screen out: the list
+    keeps its size, and the wording note under the box goes only after that frame."""
+    path, event = plan(tmp_path)
+    async with app_on(path).run_test(size=(80, 24)) as pilot:
+        screen = await open_live(pilot, event)
+        await type_text(pilot, "Salle comble")
+        await pilot.pause()
+        note = screen.query_one("#live-wording")
+        assert note.display
+        happened: list[str] = []
+        refresh, frame = Widget.refresh, screen._compositor_refresh
+
+        def spied(self: Widget, *regions: Any, **options: Any) -> Widget:
+            if options.get("layout"):
+                happened.append(f"layout {self.id or type(self).__name__}")
+            return refresh(self, *regions, **options)
+
+        def drawn() -> None:
+            happened.append("frame")
+            frame()
+
+        monkeypatch.setattr(Widget, "refresh", spied)
+        monkeypatch.setattr(screen, "_compositor_refresh", drawn)
+        screen._log()
+        assert screen.query_one(LoggedList).lines[0].endswith("Salle comble")
+        assert happened == []
+        await pilot.pause()
+        await pilot.pause()
+        assert happened[0] == "frame" and "layout live-wording" in happened  # the note goes after
+        assert not note.display
+        assert shown_rows(pilot)[0] == "10:00 ● X IG  Salle comble"
+
+
+async def test_the_clock_draws_the_list_again_only_when_its_title_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path, event = plan(tmp_path)
+    async with app_on(path).run_test(size=(80, 24)) as pilot:
+        screen = await open_live(pilot, event)
+        posts = screen.query_one(LoggedList)
+        drawn: list[bool] = []
+        refresh = posts.refresh
+
+        def spied(*regions: Any, **options: Any) -> Widget:
+            drawn.append(True)
+            return refresh(*regions, **options)
+
+        monkeypatch.setattr(posts, "refresh", spied)
+        screen._tick()  # a second later, the same title
+        assert drawn == [] and posts.border_title == "Logged (0), newest first · no post yet"
+        await type_text(pilot, "Un")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert drawn and posts.border_title == "Logged (1), newest first · last post just now"

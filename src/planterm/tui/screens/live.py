@@ -17,21 +17,17 @@ Escape to leave.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.strip import Strip
-from textual.style import Style
-from textual.widgets import OptionList, SelectionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import SelectionList, Static
 
 from planterm import channels, live
 from planterm.agenda import abbrs
@@ -41,10 +37,10 @@ from planterm.model import Event, ModelError, Post, Status
 from planterm.readiness import WARN_MARK
 from planterm.sensitive import Found, keep, wording
 from planterm.storage import StoreError
-from planterm.text import inert
 from planterm.tui.messages import PlanChanged
 from planterm.tui.screens.copy_text import CopyScreen, channel_name
 from planterm.tui.widgets.key_footer import KeyFooter
+from planterm.tui.widgets.logged_list import LoggedList
 from planterm.tui.widgets.message_line import MessageLine
 from planterm.tui.widgets.plain import plain
 from planterm.tui.widgets.wording import WordingArea, WordingNote
@@ -106,38 +102,6 @@ class LiveBox(WordingArea):
                 self.replace("\n", *self.selection)
             return
         await super()._on_key(event)
-
-
-class LoggedList(OptionList):
-    """The posts logged, newest first, each drawn once.
-
-    The list is set anew at each post (``set_options``), after which OptionList would draw
-    every option again: with twenty posts, the largest part of the time from Enter to the
-    screen. Here a line once drawn is kept by its text, style and width, and only its
-    index in the list (what a click picks) is put on it again."""
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self._drawn: LRUCache[tuple[Content, Style, int], list[Strip]] = LRUCache(1024)
-        self._width = 0
-
-    @on(events.Resize)
-    def _resized(self, event: events.Resize) -> None:
-        # Only taller or shorter (the wording note comes and goes above it): the lines
-        # were drawn at this size with the layout already; OptionList would forget them
-        # and draw them all in a second frame.
-        if event.size.width == self._width:
-            event.prevent_default()
-        self._width = event.size.width
-
-    def _get_option_render(self, option: Option, style: Style) -> list[Strip]:
-        assert isinstance(option.prompt, Content)  # plain text: hashed and compared as such
-        key = (option.prompt, style, self.scrollable_content_region.width)
-        strips = self._drawn.get(key)
-        if strips is None:
-            strips = self._drawn[key] = super()._get_option_render(option, style)
-        meta = {"option": self._option_to_index[option]}
-        return [strip.apply_meta(meta) for strip in strips]
 
 
 class ChannelPicker(ModalScreen[list[str] | None]):
@@ -254,7 +218,7 @@ class LiveScreen(Screen[None]):
                       glossary=self.wording.glossary)
         yield WordingNote(id="live-wording")
         yield Static(id="live-hint")
-        yield LoggedList(id="live-posts", compact=True)
+        yield LoggedList(id="live-posts")
         yield MessageLine()
         yield KeyFooter()
 
@@ -280,6 +244,7 @@ class LiveScreen(Screen[None]):
             box.move_cursor(box.document.end)
             self.notify("your draft is back: the text you were typing when live mode "
                         "closed", title="draft restored", timeout=6)
+        self._tick()
         self.set_interval(1, self._tick, name="live clock")
         self.set_interval(DRAFT_SECONDS, self._save_draft, name="live draft")
         box.focus()
@@ -302,23 +267,27 @@ class LiveScreen(Screen[None]):
 
     def _show_posts(self) -> None:
         tz = self.planner.settings.tz
-        self.query_one(LoggedList).set_options(
-            Option(Content(inert(f"{p.scheduled.astimezone(tz):%H:%M} {p.status.symbol} "
-                                 f"{abbrs(p.channels)}  {p.body}"
-                                 if p.scheduled else p.body)).truncate(400), id=str(p.id))
-            for p in self.logged)
-        self._tick()
+        self.query_one(LoggedList).show([
+            f"{p.scheduled.astimezone(tz):%H:%M} {p.status.symbol} {abbrs(p.channels)}  "
+            f"{p.body}" if p.scheduled else p.body for p in self.logged])
+        self._title(self.planner.now())  # the clock: at its next second, not in this frame
 
     def _tick(self) -> None:
         now = self.planner.now()
-        last = self.logged[0].scheduled if self.logged else None
         local = now.astimezone(self.planner.settings.tz)
         clock = self.query_one("#live-clock", Static)
         text = f"{local:%H:%M:%S}  {since(now, self.setup.start)}"
         # its width changes with the hours' digits only (9:59, 10:00): laid out then only
         _put(clock, text, layout=len(text) != len(str(clock.content)))
-        self.query_one(LoggedList).border_title = (
-            f"Logged ({len(self.logged)}), newest first · {ago(now, last)}")
+        self._title(now)
+
+    def _title(self, now: datetime) -> None:
+        """The list's title: how many posts, and how long since the last one."""
+        last = self.logged[0].scheduled if self.logged else None
+        posts = self.query_one(LoggedList)
+        title = f"Logged ({len(self.logged)}), newest first · {ago(now, last)}"
+        if posts.border_title != title:  # set, it draws the whole list again: every second
+            posts.border_title = title
 
     def _count(self) -> None:
         text = self.query_one(LiveBox).text
@@ -339,9 +308,19 @@ class LiveScreen(Screen[None]):
              "Enter log · ctrl+j new line · ctrl+t 1-9 template · Tab the list")
         note = self.query_one("#live-wording", WordingNote)
         found = [Found("body", m) for m in box.matches()]
-        note.display = bool(found or text.strip())
-        if note.display:  # hidden, what it said can wait for the next text
+        if found or text.strip():
+            note.display = True
             note.show(found, self.wording.glossary.tone(text), [], short=True)
+        elif note.display:
+            # Emptied (a post logged): blank now, hidden once the frame that shows the post
+            # is drawn. Hiding it lays out the screen, which would hold that frame back.
+            note.update("", layout=False)
+            self.call_after_refresh(self._hide_note)
+
+    def _hide_note(self) -> None:
+        """The note goes while the box is empty (typing again shows it)."""
+        if not self.query_one(LiveBox).text.strip():
+            self.query_one("#live-wording", WordingNote).display = False
 
     @on(WordingArea.Kept)
     def _kept(self, event: WordingArea.Kept) -> None:
@@ -462,7 +441,7 @@ class LiveScreen(Screen[None]):
         """Edit the post selected in the list (the newest when none is)."""
         from planterm.tui.screens.editor import PostEditor
 
-        posts = self.query_one("#live-posts", OptionList)
+        posts = self.query_one(LoggedList)
         if not self.logged:
             return
         index = posts.highlighted if posts.highlighted is not None else 0
@@ -479,7 +458,7 @@ class LiveScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``e`` works from the list; in the box it is a letter."""
         if action == "edit":
-            return self.query_one("#live-posts", OptionList).has_focus and bool(self.logged)
+            return self.query_one(LoggedList).has_focus and bool(self.logged)
         return True
 
     def on_descendant_focus(self) -> None:
