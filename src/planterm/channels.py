@@ -56,6 +56,14 @@ _CLOSERS = {")": "(", "]": "["}
 # The code points that weigh 2 on X outside an emoji: those out of _LIGHT_RANGES. A plain
 # class of code points, so the stdlib's re: the bound that spares ``regex`` needs no ``regex``.
 _HEAVY_RE = re.compile("[^\x00-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
+# A code point out of these ranges may share a grapheme cluster with a neighbour. In them
+# (Latin, Greek and Cyrillic letters, punctuation, symbols, emoji pictographs without their
+# modifiers) none does: every rule of UAX #29 that keeps two code points together (CR LF,
+# Hangul, Extend, ZWJ, spacing marks, Prepend, regional indicators, Indic conjuncts) needs
+# a code point out of them, so a text of these alone is one cluster per code point.
+_MAY_JOIN = re.compile("[^\x00-\x0c\x0e-\u02ff\u0370-\u0482\u2010-\u2027\u2030-\u205f"
+                       "\u20a0-\u20cf\u2100-\u2bff\u3000-\u3029\U0001f000-\U0001f1e5"
+                       "\U0001f200-\U0001f3fa\U0001f400-\U0001faff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +255,14 @@ def _chars(text: str) -> int:
 def _graphemes(text: str) -> int:
     if text.isascii():
         return len(text) - text.count("\r\n")
-    return len(_rx().cluster.findall(text))
+    return len(_clusters(text))
+
+
+def _clusters(text: str) -> list[str]:
+    """The grapheme clusters of ``text``: its code points when none of them may join a
+    neighbour (``_MAY_JOIN``; most text, accented letters and emoji included), which costs
+    a tenth of matching them."""
+    return _rx().cluster.findall(text) if _MAY_JOIN.search(text) else list(text)
 
 
 def _weighted(text: str) -> int:
@@ -263,7 +278,7 @@ def _weighted(text: str) -> int:
     # ...but a cluster that is an emoji weighs 2 in all. No emoji match crosses the end of a
     # cluster (all its code points after the first are Extend or ZWJ), so the clusters that
     # hold one are those where a match over the whole text starts.
-    clusters = rx.cluster.findall(text)
+    clusters = _clusters(text)
     ends = list(accumulate(map(len, clusters)))
     for at in {bisect_right(ends, start) for start in emoji}:
         total += 2 - len(clusters[at]) - len(_HEAVY_RE.findall(clusters[at]))
