@@ -192,6 +192,28 @@ def test_list_json_from_the_documents_is_byte_for_byte_the_one_from_posts(
     assert [p["title"] for p in json.loads(everything)][-1] == "idée"
 
 
+def test_documents_come_in_the_order_of_posts_ties_by_id_whatever_the_file_order(
+        tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    path = tmp_path / "plan.json"
+    store = Store(path)
+    nine = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    store.add_posts([Post(title=f"p{n}", scheduled=None if n % 3 == 0 else nine.replace(hour=n % 2))
+                     for n in range(12)])
+    store.close()
+    data = json.loads(path.read_bytes())
+    data["posts"] = dict(reversed(data["posts"].items()))  # not in the order of their ids
+    del data[STORAGE_TABLE]
+    path.write_text(json.dumps(data))
+    store = Store(path)
+    docs = store.post_docs()
+    assert docs is not None
+    # at 0:00, at 1:00, then unscheduled (all created at once): each by id
+    assert [i for i, _ in docs] == [p.id for p in store.posts()] == [3, 5, 9, 11, 2, 6, 8, 12,
+                                                                    1, 4, 7, 10]
+
+
 def test_documents_not_as_planterm_writes_them_are_shown_through_posts(tmp_path: Path) -> None:
     from planterm.model import as_written
 

