@@ -177,8 +177,10 @@ def networks() -> dict[str, Network]:
 
 def resolve(name: str) -> str:
     """The key of a network named by key or alias (any case, optional leading '@')."""
-    wanted = _normalise_name(name)
     table = networks()
+    if name in table:  # a key as stored (a post's channels): nothing to normalise
+        return name
+    wanted = _normalise_name(name)
     if wanted in table:
         return wanted
     for key, net in table.items():
