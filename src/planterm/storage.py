@@ -71,7 +71,6 @@ import gc
 import json
 import os
 import re
-import socket
 import stat
 import tempfile
 import threading
@@ -1004,7 +1003,8 @@ class JournalStorage(Storage):
                 self._depth = 1
                 try:
                     if fd is not None and mode == fcntl.LOCK_EX:
-                        self._sign(fd, f"{os.getpid()} {socket.gethostname()}\n".encode())
+                        # the host's name as gethostname() gives it, without loading socket
+                        self._sign(fd, f"{os.getpid()} {os.uname().nodename}\n".encode())
                     yield
                 finally:
                     self._depth = 0

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import hashlib
 import json
 import operator
 import uuid
@@ -280,6 +279,8 @@ def _schema_of(tables: dict[str, Any], path: Path) -> int:
 def _migration_uid(table: str, doc_id: str, doc: dict[str, Any]) -> str:
     """A uuid4-shaped uid drawn from the document itself, so that a store read (and so
     upgraded in memory) before it is migrated on disk shows the uids it will keep."""
+    import hashlib  # OpenSSL's, 5-20 ms to load: only an old store's migration needs it
+
     seed = json.dumps([table, doc_id, doc], sort_keys=True, ensure_ascii=False).encode()
     return str(uuid.UUID(bytes=hashlib.sha256(seed).digest()[:16], version=4))
 
