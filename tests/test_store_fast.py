@@ -318,8 +318,9 @@ def test_a_main_file_in_parts_reads_back_whole_and_stock_tinydb_reads_it(
     read: list[int] = []  # never the whole file at once
     real = storage._read_parts
 
-    def spy(f: object, tail: object) -> object:
-        result = real(f, tail)  # type: ignore[arg-type]
+    def spy(f: object, tail: object, keep: bool = False) -> object:
+        result = real(f, tail, keep)  # type: ignore[arg-type]
+        assert result is not None and result[2] is None  # the bytes are not kept
         read.append(1)
         return result
 
@@ -341,8 +342,7 @@ def test_a_command_s_write_copies_the_parts_it_did_not_change(
     a_store(path, posts=10).close()
 
     def written(change: object) -> tuple[bytes, bytes, list[int]]:
-        store = Store(path)
-        store.storage.fold_writes = True
+        store = Store(path, fold_writes=True)
         sizes: list[int] = []
         real = orjson.dumps
 
@@ -386,6 +386,37 @@ def test_a_command_s_write_copies_the_parts_it_did_not_change(
     raw, whole, sizes = written(after_another)
     assert head(raw) == head(whole) and b'"Ailleurs"' in raw and b'"Ici"' in raw
     assert sizes == [3, 3, 3]
+
+
+def test_a_command_s_write_copies_the_bytes_read_at_opening_without_reading_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from planterm import storage
+
+    monkeypatch.setattr(storage, "PART_DOCUMENTS", 3)
+    path = tmp_path / "plan.json"
+    a_store(path, posts=10).close()
+    store = Store(path, fold_writes=True)
+    post = store.posts()[4]
+    whole = storage._dump(store.storage.read(), "0" * 32, None)
+    copied: list[object] = []
+    real = storage._orjson_parts
+
+    def parts(*args: object) -> object:
+        copied.append(args[-1])
+        return real(*args)  # type: ignore[arg-type]
+
+    def no_open(*args: object, **kwargs: object) -> object:
+        raise AssertionError(f"the main file read again: {args}")
+
+    monkeypatch.setattr(storage, "_orjson_parts", parts)
+    monkeypatch.setattr(storage, "open", no_open, raising=False)
+    store.replace_post(post, replace(post, title="Neuf"))
+    monkeypatch.undo()
+    assert len(copied) == 1 and isinstance(copied[0], storage._Reuse)
+    raw = path.read_bytes()
+    assert raw[: raw.rindex(b'"storage":')] == whole[: whole.rindex(b'"storage":')].replace(
+        post.title.encode(), b"Neuf", 1)
+    assert [p.title for p in Store(path).posts()][4] == "Neuf"
 
 
 def test_a_main_file_in_parts_changed_by_hand_is_read_and_checked_whole(tmp_path: Path) -> None:

@@ -489,9 +489,10 @@ def open_store(args: argparse.Namespace, settings: Settings) -> Iterator[Store]:
         new = write and not path.exists()
         if args.command == "check" and args.repair:
             report_repair(path)
+        # a write folds into a new main file: it ends compacted anyway, no journal on the way
         store = Store(path, keep_backups=settings.backups, lock_timeout=LOCK_TIMEOUT,
-                      create=write, readonly=not write, lenient=args.command == "check")
-        store.storage.fold_writes = True  # it ends compacted anyway: no journal on the way
+                      create=write, readonly=not write, lenient=args.command == "check",
+                      fold_writes=write)
         if write and not new and not getattr(args, "demo", False):
             store.daily_backup_before_writing()
         try:

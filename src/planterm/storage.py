@@ -135,7 +135,7 @@ class _Reuse:
     documents are still exactly those it holds (see ``_orjson_parts``)."""
 
     data: memoryview
-    """The old main file up to its storage table, its CRC checked."""
+    """The old main file up to its storage table, as it was read (its CRC checked)."""
     parts: dict[str, list[tuple[tuple[str, ...], int, int]]]
     """By table, in file order: (ids of the part's documents in order, start, end)."""
     changed: Mapping[str, Iterable[str]]
@@ -494,32 +494,36 @@ def _orjson_parts(tables: Tables, generation: str, previous: str | None,
     return out
 
 
-def _read_parts(f: Any, tail: _Tail) -> tuple[Tables, list[tuple[str, ...]]] | None:
-    """The tables of a main file read part by part (``_Tail.parts``), and the ids of each
-    part's documents in order: the whole file is never in memory, nor orjson's work for more
-    than one part (at 50,000 posts, 110 MB less at the peak). None if its bytes do not match
-    the CRC or a part does not parse."""
+def _read_parts(f: Any, tail: _Tail, keep: bool = False
+                ) -> tuple[Tables, list[tuple[str, ...]], bytes | None] | None:
+    """The tables of a main file read part by part (``_Tail.parts``), the ids of each
+    part's documents in order, and with ``keep`` the bytes read (up to the storage table).
+    Unless kept, the whole file is never in memory, nor orjson's work for more than one
+    part (at 50,000 posts, 110 MB less at the peak). None if its bytes do not match the CRC
+    or a part does not parse."""
     tables: Tables = {}
     ids: list[tuple[str, ...]] = []
+    kept: list[bytes] = []
     pos = crc = 0
+    f.seek(0)
     try:
         with _no_collector():
             for name, start, end in tail.parts:
-                f.seek(pos)
-                between = f.read(start - pos)
-                piece = f.read(end - start)
-                crc = zlib.crc32(piece, zlib.crc32(between, crc))
-                docs = orjson.loads(b"{" + piece + b"}")
+                chunk = f.read(end - pos)  # what lies before the part, then the part
+                crc = zlib.crc32(chunk, crc)
+                docs = orjson.loads(b"{" + memoryview(chunk)[start - pos :] + b"}")
                 ids.append(tuple(docs))
                 tables.setdefault(name, {}).update(docs)
                 pos = end
-            f.seek(pos)
-            crc = zlib.crc32(f.read(tail.head - pos), crc)
+                if keep:
+                    kept.append(chunk)
+            rest = f.read(tail.head - pos)
+            crc = zlib.crc32(rest, crc)
             if FREEZE_LOADED:
                 gc.freeze()
     except orjson.JSONDecodeError:
         return None
-    return (tables, ids) if crc == tail.crc else None
+    return (tables, ids, b"".join([*kept, rest]) if keep else None) if crc == tail.crc else None
 
 
 FREEZE_LOADED = False
@@ -639,8 +643,9 @@ class JournalStorage(Storage):
     """
 
     def __init__(self, path: str | os.PathLike[str], lock_timeout: float = 5.0, *,
-                 readonly: bool = False) -> None:
+                 readonly: bool = False, fold_writes: bool = False) -> None:
         self._setup(Path(path), lock_timeout, readonly)
+        self.fold_writes = fold_writes
         with self._locked(fcntl.LOCK_SH):
             self._load_all()
 
@@ -697,15 +702,18 @@ class JournalStorage(Storage):
         """Documents set since they were last checked (journal records, this session's writes)."""
         self._changed_since_main = False
         """Memory holds changes that the main file does not (journal records, writes)."""
-        self._parts: tuple[_Tail, list[tuple[str, ...]]] | None = None
-        """The main file's storage table and the ids of each of its parts, when it was read
-        part by part: what a compaction may copy of it (``_reuse``)."""
+        self._parts: tuple[_Tail, list[tuple[str, ...]], bytes | None] | None = None
+        """The main file's storage table, the ids of each of its parts and, for a storage that
+        folds its writes, the bytes read, when it was read part by part: what a compaction
+        may copy of it (``_reuse``)."""
         self._exact = False
         """Memory holds what only the standard library writes back as it was (NaN...)."""
         self.fold_writes = False
         """Write each transaction as a compaction (a new main file, fsync'd, replacing the
         old one) rather than a journal record: for a command, which would compact right
-        after its one write anyway, it spares the journal's own write and fsyncs."""
+        after its one write anyway, it spares the journal's own write and fsyncs. Set when
+        opening, the main file's bytes are kept as read, so that such a write copies its
+        parts it did not change without reading the file again."""
         self.auto_compact = True
         """Fold the journal in when it outgrows the main file, at the end of the write that
         made it so. The planner turns it off: a compaction would hold its screen for the
@@ -739,10 +747,10 @@ class JournalStorage(Storage):
                 f.seek(offset)
                 tail = _tail_of(f.read(), offset, st.st_size)
                 if tail is not None and tail.parts:  # read part by part, never whole
-                    read = _read_parts(f, tail)
+                    read = _read_parts(f, tail, keep=self.fold_writes)
                     if read is not None:
-                        data, ids = read
-                        self._parts = (tail, ids)
+                        data, ids, kept = read
+                        self._parts = (tail, ids, kept)
                 if data is None:
                     f.seek(0)
                     raw = f.read()
@@ -1282,17 +1290,13 @@ class JournalStorage(Storage):
 
     def _reuse(self, changed: Mapping[str, Iterable[str]]) -> _Reuse | None:
         """What of the main file a compaction may copy, memory being the main file's but for
-        ``changed``: its bytes as read, if it is still the file read part by part and its
-        bytes still match their CRC (anything else: None, every part serialised again)."""
+        ``changed``: the bytes it was read from, when they were kept (``fold_writes``; a
+        main file read again since, after another process's write, is kept anew). None
+        otherwise: every part is serialised again."""
         if self._parts is None:
             return None
-        tail, ids = self._parts
-        with open(self.path, "rb") as f:
-            st = os.fstat(f.fileno())
-            if (st.st_ino, st.st_mtime_ns, st.st_size) != self._main_sig:
-                return None
-            data = f.read(tail.head)
-        if len(data) != tail.head or zlib.crc32(data) != tail.crc:
+        tail, ids, data = self._parts
+        if data is None:
             return None
         parts: dict[str, list[tuple[tuple[str, ...], int, int]]] = {}
         for (name, start, end), part_ids in zip(tail.parts, ids, strict=True):

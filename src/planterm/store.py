@@ -386,18 +386,21 @@ class Store:
     """The typed repository over one store file."""
 
     def __init__(self, path: Path, *, keep_backups: int = 10, lock_timeout: float = 5.0,
-                 create: bool = True, readonly: bool = False, lenient: bool = False) -> None:
+                 create: bool = True, readonly: bool = False, lenient: bool = False,
+                 fold_writes: bool = False) -> None:
         """Open the store at ``path``.
 
         ``create=False``: ``StoreMissing`` when there is no store, and nothing is made.
         ``readonly``: nothing is ever written, an older store is upgraded in memory only.
         ``lenient``: open a store with bad documents anyway, for ``check`` to list them
         (reading those documents otherwise raises ``ModelError``).
+        ``fold_writes``: each write is a new main file (``JournalStorage.fold_writes``).
         """
         path = Path(path)
         if not create and not path.exists():
             raise StoreMissing(f"no store at {path}")
-        self.storage = JournalStorage(path, lock_timeout, readonly=readonly)
+        self.storage = JournalStorage(path, lock_timeout, readonly=readonly,
+                                      fold_writes=fold_writes)
         self.storage.proof = (PROOF, _all_fit)
         self._times: list[str] | None = None
         """The scheduled time of every scheduled post, sorted, and (``_ids``) their ids in
