@@ -200,16 +200,16 @@ def remaining(text: str, network: str) -> int:
     return net.limit - _count(text, net)
 
 
-def surely_fits(text: str, network: str) -> bool:
-    """True when ``text`` fits ``network`` by a bound that is quick to compute; False means
-    "measure it" (``fit``), not "it does not fit".
+def surely_fits(text: str, net: Network) -> bool:
+    """True when ``text`` fits the network ``net`` by a bound that is quick to compute; False
+    means "measure it" (``fit``), not "it does not fit". It takes the network itself, not
+    its name: ``list --json`` and ``check`` ask it 15,000 times at 20,000 posts.
 
     The bound: on a ``weighted`` network a code point weighs 1, or 2 out of the light
     ranges (an emoji, whose code points are all heavy but one at most, weighs 2 in all);
     a grapheme or a code point counts at most 1 elsewhere; and each possible link (every
     ``http`` or ``www.``) adds at most ``link_length``.
     """
-    net = networks()[resolve(network)]
     bound = len(text)
     if net.counting == "weighted" and not text.isascii():
         bound += len(_HEAVY_RE.findall(text))
