@@ -521,7 +521,7 @@ def test_surely_fits_never_says_so_of_a_text_that_does_not(text: str, network: s
         assert not channels.fit(text, network).over
 
 
-_LONE = [c for c in map(chr, range(0x110000)) if not channels._MAY_JOIN.match(c)]
+_LONE = [c for c in map(chr, range(0x110000)) if not channels._rx().may_join.match(c)]
 """Every code point said never to share a grapheme cluster with a neighbour."""
 
 
