@@ -12,13 +12,13 @@ The store on disk is two files, with a lock file beside them:
   before it, the rules (``proven``, see ``JournalStorage.proof``) every document
   passed when it was written and where each table's documents are, in ``parts`` of
   512. A file whose bytes match its CRC is parsed by orjson part by part (it holds
-  nothing orjson reads otherwise; the whole file is never in memory at once) and its
-  documents need no checking again;
+  nothing orjson reads otherwise; the whole file is never in memory at once, but in a
+  command that writes) and its documents need no checking again;
   any other file (older, edited by hand, written by TinyDB) is parsed by the standard
   library and checked whole. What orjson cannot write as it was read (integers beyond
   64 bits, NaN) is written by the standard library, without a CRC. A command's write
-  (``fold_writes``) copies the parts whose documents it left as they were from the file
-  it replaces.
+  (``fold_writes``) copies the parts whose documents it left as they were from the bytes
+  of the file it replaces, kept as they were read.
 * ``plan.json.journal``: records appended since the last compaction. A record
   is ``<length:8 hex> <crc32:8 hex> <json>\\n``. The first record of a journal
   is its header, ``{"g": generation}``: the main file it extends. Every other
