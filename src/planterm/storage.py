@@ -134,10 +134,9 @@ class _Reuse:
     """What a compaction may copy from the main file it replaces: the bytes of its parts whose
     documents are still exactly those it holds (see ``_orjson_parts``)."""
 
-    data: memoryview
-    """The old main file up to its storage table, as it was read (its CRC checked)."""
-    parts: dict[str, list[tuple[tuple[str, ...], int, int]]]
-    """By table, in file order: (ids of the part's documents in order, start, end)."""
+    parts: dict[str, list[tuple[tuple[str, ...], memoryview]]]
+    """By table, in file order: (ids of the part's documents in order, the part's bytes as
+    they were read, their CRC checked)."""
     changed: Mapping[str, Iterable[str]]
     """By table, the ids of documents changed since the old main file was read."""
 
@@ -484,7 +483,7 @@ def _orjson_parts(tables: Tables, generation: str, previous: str | None,
                 put(b",")
             docs = dict(islice(items, PART_DOCUMENTS))
             if reuse and n < len(old) and old[n][0] == tuple(docs) and changed.isdisjoint(docs):
-                members = reuse.data[old[n][1] : old[n][2]]
+                members = old[n][1]
             else:
                 members = memoryview(orjson.dumps(docs))[1:-1]
             parts.append((name, pos, pos + len(members)))
@@ -495,15 +494,15 @@ def _orjson_parts(tables: Tables, generation: str, previous: str | None,
 
 
 def _read_parts(f: Any, tail: _Tail, keep: bool = False
-                ) -> tuple[Tables, list[tuple[str, ...]], bytes | None] | None:
+                ) -> tuple[Tables, list[tuple[str, ...]], list[memoryview] | None] | None:
     """The tables of a main file read part by part (``_Tail.parts``), the ids of each
-    part's documents in order, and with ``keep`` the bytes read (up to the storage table).
-    Unless kept, the whole file is never in memory, nor orjson's work for more than one
-    part (at 50,000 posts, 110 MB less at the peak). None if its bytes do not match the CRC
-    or a part does not parse."""
+    part's documents in order, and with ``keep`` each part's bytes as read. Unless kept,
+    the whole file is never in memory, nor orjson's work for more than one part (at 50,000
+    posts, 110 MB less at the peak). None if its bytes do not match the CRC or a part does
+    not parse."""
     tables: Tables = {}
     ids: list[tuple[str, ...]] = []
-    kept: list[bytes] = []
+    kept: list[memoryview] = []
     pos = crc = 0
     f.seek(0)
     try:
@@ -511,19 +510,19 @@ def _read_parts(f: Any, tail: _Tail, keep: bool = False
             for name, start, end in tail.parts:
                 chunk = f.read(end - pos)  # what lies before the part, then the part
                 crc = zlib.crc32(chunk, crc)
-                docs = orjson.loads(b"{" + memoryview(chunk)[start - pos :] + b"}")
+                piece = memoryview(chunk)[start - pos :]
+                docs = orjson.loads(b"{" + piece + b"}")
                 ids.append(tuple(docs))
                 tables.setdefault(name, {}).update(docs)
                 pos = end
                 if keep:
-                    kept.append(chunk)
-            rest = f.read(tail.head - pos)
-            crc = zlib.crc32(rest, crc)
+                    kept.append(piece)
+            crc = zlib.crc32(f.read(tail.head - pos), crc)
             if FREEZE_LOADED:
                 gc.freeze()
     except orjson.JSONDecodeError:
         return None
-    return (tables, ids, b"".join([*kept, rest]) if keep else None) if crc == tail.crc else None
+    return (tables, ids, kept if keep else None) if crc == tail.crc else None
 
 
 FREEZE_LOADED = False
@@ -702,10 +701,10 @@ class JournalStorage(Storage):
         """Documents set since they were last checked (journal records, this session's writes)."""
         self._changed_since_main = False
         """Memory holds changes that the main file does not (journal records, writes)."""
-        self._parts: tuple[_Tail, list[tuple[str, ...]], bytes | None] | None = None
+        self._parts: tuple[_Tail, list[tuple[str, ...]], list[memoryview] | None] | None = None
         """The main file's storage table, the ids of each of its parts and, for a storage that
-        folds its writes, the bytes read, when it was read part by part: what a compaction
-        may copy of it (``_reuse``)."""
+        folds its writes, each part's bytes as read, when it was read part by part: what a
+        compaction may copy of it (``_reuse``)."""
         self._exact = False
         """Memory holds what only the standard library writes back as it was (NaN...)."""
         self.fold_writes = False
@@ -1295,13 +1294,13 @@ class JournalStorage(Storage):
         otherwise: every part is serialised again."""
         if self._parts is None:
             return None
-        tail, ids, data = self._parts
-        if data is None:
+        tail, ids, kept = self._parts
+        if kept is None:
             return None
-        parts: dict[str, list[tuple[tuple[str, ...], int, int]]] = {}
-        for (name, start, end), part_ids in zip(tail.parts, ids, strict=True):
-            parts.setdefault(name, []).append((part_ids, start, end))
-        return _Reuse(memoryview(data), parts, changed)
+        parts: dict[str, list[tuple[tuple[str, ...], memoryview]]] = {}
+        for (name, _, _), part_ids, piece in zip(tail.parts, ids, kept, strict=True):
+            parts.setdefault(name, []).append((part_ids, piece))
+        return _Reuse(parts, changed)
 
     def close(self) -> None:
         """A clean close: compact if there is a journal, so one JSON file remains."""
