@@ -517,5 +517,39 @@ def test_weighted_count_without_emoji_matches_the_cluster_rule(text: str) -> Non
 
 @given(TEXTS, st.sampled_from(list(channels.networks())))
 def test_surely_fits_never_says_so_of_a_text_that_does_not(text: str, network: str) -> None:
-    if channels.surely_fits(text, network):
+    if channels.surely_fits(text, channels.networks()[network]):
         assert not channels.fit(text, network).over
+
+
+_LONE = [c for c in map(chr, range(0x110000)) if not channels._rx().may_join.match(c)]
+"""Every code point said never to share a grapheme cluster with a neighbour."""
+
+
+def test_code_points_said_alone_are_of_no_joining_class() -> None:
+    import regex
+
+    joining = regex.compile(
+        r"[\r\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}\p{GCB=Prepend}"
+        r"\p{GCB=Regional_Indicator}\p{GCB=L}\p{GCB=V}\p{GCB=T}\p{GCB=LV}\p{GCB=LVT}"
+        r"\p{InCB=Linker}\p{InCB=Extend}]")
+    assert {"a", "é", "\n", "©", "😀", "’", "Ж"} <= set(_LONE)
+    assert [c for c in _LONE if joining.match(c)] == []
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_code_points_said_alone_are_one_cluster_each_in_any_order(seed: int) -> None:
+    import random
+
+    shuffled = _LONE[:]
+    random.Random(seed).shuffle(shuffled)  # every neighbour of each, in turn
+    text = "".join(shuffled)
+    assert len(channels._rx().cluster.findall(text)) == len(text)
+    assert channels._clusters(text) == shuffled
+
+
+@given(TEXTS | st.text(st.sampled_from([*_LONE[::17], "\u200d", "\ufe0f", "\u0301", "🏽", "\r"]),
+                       max_size=60))
+def test_clusters_are_the_matched_clusters(text: str) -> None:
+    found = channels._rx().cluster.findall(text)
+    assert channels._clusters(text) == found
+    assert channels._graphemes(text) == len(found)

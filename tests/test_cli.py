@@ -247,6 +247,24 @@ def test_core_does_not_import_textual() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("argv", [["set", "1", "status=draft"], ["list", "--json"], ["check"]])
+def test_a_command_loads_only_what_it_needs(store_path: Path, argv: list[str]) -> None:
+    """Events, coverage, templates, live mode, review and the demo are not on the path of
+    the commands issue 9 times (each module costs every start its import)."""
+    assert run(["add", "un"]) == 0
+    code = ("import sys\nfrom planterm.cli import run\n"
+            f"code = run({argv!r})\n"
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('planterm.'))))\n"
+            "sys.exit(code)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=False, env=os.environ)
+    assert result.returncode == 0, result.stderr
+    loaded = set(result.stdout.splitlines()[-1].split())  # after what the command printed
+    assert {"planterm.store", "planterm.readiness"} <= loaded
+    assert not loaded & {"planterm.events", "planterm.coverage", "planterm.templates",
+                         "planterm.live", "planterm.review", "planterm.demo"}, loaded
+
+
 def test_daily_backup_on_first_open_only(store_path: Path) -> None:
     from planterm import backups
 

@@ -504,8 +504,7 @@ def test_a_command_s_write_that_fails_leaves_the_main_file_as_it_was(
         db.table("posts").insert({"title": f"p{n}"})
     db.close()
     before = files(tmp_path)
-    db = open_db(path)
-    db.storage.fold_writes = True
+    db = DB(path, storage=JournalStorage, fold_writes=True)
     reused: list[object] = []
     real = JournalStorage._reuse
 

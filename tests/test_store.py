@@ -152,6 +152,19 @@ def test_check_reports_problems_without_changing_anything(tmp_path: Path) -> Non
     assert path.read_bytes() == before
 
 
+def test_check_finds_shared_uids_and_references_when_every_document_fits(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    store = Store(path)
+    first = store.add_post(Post(title="x"))
+    store.add_post(Post(title="y"))
+    store.close()
+    data = json.loads(path.read_text())
+    data["posts"]["2"].update(uid=first.uid, themes=["ghost"])
+    path.write_text(json.dumps(data))
+    assert [str(p) for p in Store(path, readonly=True, lenient=True).check()] == [
+        f"post 2: uid: {first.uid} is post 1's too", "post 2: themes: unknown theme 'ghost'"]
+
+
 def test_demo_current_week_is_full_whatever_the_day(tmp_path: Path) -> None:
     for today in (date(2026, 11, 25), date(2027, 3, 29), date(2027, 7, 14)):
         path = write_demo(tmp_path / f"demo-{today}.json", today, PARIS)

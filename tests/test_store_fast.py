@@ -192,6 +192,28 @@ def test_list_json_from_the_documents_is_byte_for_byte_the_one_from_posts(
     assert [p["title"] for p in json.loads(everything)][-1] == "idée"
 
 
+def test_documents_come_in_the_order_of_posts_ties_by_id_whatever_the_file_order(
+        tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    path = tmp_path / "plan.json"
+    store = Store(path)
+    nine = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    store.add_posts([Post(title=f"p{n}", scheduled=None if n % 3 == 0 else nine.replace(hour=n % 2))
+                     for n in range(12)])
+    store.close()
+    data = json.loads(path.read_bytes())
+    data["posts"] = dict(reversed(data["posts"].items()))  # not in the order of their ids
+    del data[STORAGE_TABLE]
+    path.write_text(json.dumps(data))
+    store = Store(path)
+    docs = store.post_docs()
+    assert docs is not None
+    # at 0:00, at 1:00, then unscheduled (all created at once): each by id
+    assert [i for i, _ in docs] == [p.id for p in store.posts()] == [3, 5, 9, 11, 2, 6, 8, 12,
+                                                                    1, 4, 7, 10]
+
+
 def test_documents_not_as_planterm_writes_them_are_shown_through_posts(tmp_path: Path) -> None:
     from planterm.model import as_written
 
@@ -296,8 +318,9 @@ def test_a_main_file_in_parts_reads_back_whole_and_stock_tinydb_reads_it(
     read: list[int] = []  # never the whole file at once
     real = storage._read_parts
 
-    def spy(f: object, tail: object, held: object) -> object:
-        result = real(f, tail, held)  # type: ignore[arg-type]
+    def spy(f: object, tail: object, held: object, keep: bool = False) -> object:
+        result = real(f, tail, held, keep)  # type: ignore[arg-type]
+        assert result is not None and result[1].kept is None  # the bytes are not kept
         read.append(1)
         return result
 
@@ -319,8 +342,7 @@ def test_a_command_s_write_copies_the_parts_it_did_not_change(
     a_store(path, posts=10).close()
 
     def written(change: object) -> tuple[bytes, bytes, list[int]]:
-        store = Store(path)
-        store.storage.fold_writes = True
+        store = Store(path, fold_writes=True)
         sizes: list[int] = []
         real = orjson.dumps
 
@@ -366,6 +388,37 @@ def test_a_command_s_write_copies_the_parts_it_did_not_change(
     assert sizes == [3, 3, 3]
 
 
+def test_a_command_s_write_copies_the_bytes_read_at_opening_without_reading_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from planterm import storage
+
+    monkeypatch.setattr(storage, "PART_DOCUMENTS", 3)
+    path = tmp_path / "plan.json"
+    a_store(path, posts=10).close()
+    store = Store(path, fold_writes=True)
+    post = store.posts()[4]
+    whole = storage._dump(store.storage.read(), "0" * 32, None)
+    copied: list[object] = []
+    real = storage._orjson_parts
+
+    def parts(*args: object) -> object:
+        copied.append(args[-1])
+        return real(*args)  # type: ignore[arg-type]
+
+    def no_open(*args: object, **kwargs: object) -> object:
+        raise AssertionError(f"the main file read again: {args}")
+
+    monkeypatch.setattr(storage, "_orjson_parts", parts)
+    monkeypatch.setattr(storage, "open", no_open, raising=False)
+    store.replace_post(post, replace(post, title="Neuf"))
+    monkeypatch.undo()
+    assert len(copied) == 1 and isinstance(copied[0], storage._Reuse)
+    raw = path.read_bytes()
+    assert raw[: raw.rindex(b'"storage":')] == whole[: whole.rindex(b'"storage":')].replace(
+        post.title.encode(), b"Neuf", 1)
+    assert [p.title for p in Store(path).posts()][4] == "Neuf"
+
+
 def test_another_process_s_new_main_file_is_parsed_only_where_its_bytes_changed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The planner reading a command's new main file parses the parts that changed, keeps
@@ -391,8 +444,7 @@ def test_another_process_s_new_main_file_is_parsed_only_where_its_bytes_changed(
 
     monkeypatch.setattr(storage.orjson, "loads", loads)
     kept = planner.storage.read()["posts"]["1"]
-    command = Store(path)
-    command.storage.fold_writes = True  # a new main file, as a command's write makes one
+    command = Store(path, fold_writes=True)  # a new main file, as a command's write makes
     post = command.get_post(5)
     assert post is not None
     command.replace_post(post, replace(post, title="Neuf"))

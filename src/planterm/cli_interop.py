@@ -27,8 +27,6 @@ from planterm.cli import (
     write_raw,
 )
 from planterm.config import Settings
-from planterm.coverage import occurrence_starts
-from planterm.filters import parse_filter
 from planterm.model import Event, Post
 from planterm.storage import StoreError, atomic_write
 
@@ -36,9 +34,9 @@ if TYPE_CHECKING:
     from planterm.interop import jobs
     from planterm.interop.common import Incoming
 
-# The interop modules (iCalendar above all: 100 ms of imports) are imported by the commands
-# that use them, not by this module: every command builds the parser that this module adds
-# to, and a 'planterm set' has no use for them.
+# The interop modules (iCalendar above all: 100 ms of imports), coverage and the filters are
+# imported by the commands that use them, not by this module: every command builds the
+# parser that this module adds to, and a 'planterm set' has no use for them.
 
 SHOWN = 12
 """Notes and refusals printed in full; the rest are counted."""
@@ -185,6 +183,8 @@ def _events_of(ctx: Context, every: list[Event], named: frozenset[int], query: A
                ) -> list[Event]:
     """The events an ICS export holds: those named by --event, else all; with a period,
     those with an occurrence in it."""
+    from planterm.coverage import occurrence_starts
+
     chosen = [e for e in every if not named or e.id in named]
     if query.start is None and query.end is None:
         return chosen
@@ -270,6 +270,7 @@ def _changed(before: Post | Event, after: Post | Event) -> str:
 
 def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     """planterm report [--from DATE] [--to DATE] [--format md|html] [-o FILE] [--filter]."""
+    from planterm.filters import parse_filter
     from planterm.interop import jobs, report
 
     tz = ctx.settings.tz

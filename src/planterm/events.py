@@ -33,13 +33,18 @@ from planterm.dates import (
     validate_rrule,
 )
 from planterm.edits import resolve_categories, resolve_channels, split_list
-from planterm.model import EVENT, Event, EventKind, ModelError, Post, Status, with_status
+from planterm.model import (
+    EVENT,
+    EVENT_FIELDS,
+    Event,
+    EventKind,
+    ModelError,
+    Post,
+    Status,
+    with_status,
+)
 from planterm.store import PostQuery, Store
 from planterm.templates import Template, Templates
-
-EVENT_FIELDS = ("title", "on", "end", "place", "kind", "hashtag", "channels", "objectives",
-                "themes", "template", "rrule", "exdates", "notes")
-"""Fields that ``set_event_field`` (and so ``planterm event set``) can change."""
 
 AHEAD = timedelta(days=366)
 """How far ahead the upcoming occurrences go when no end is given (a rule may not end)."""

@@ -34,14 +34,12 @@ from planterm.datafiles import (
     read_toml,
     tables,
 )
-from planterm.model import Event, ModelError, Post, Status, check_gates
+from planterm.model import LIVE_STATUSES, Event, ModelError, Post, Status, check_gates
 from planterm.paths import data_dir
 from planterm.readiness import outgoing_text
 from planterm.storage import StoreError, atomic_write, fsync_dir, make_private_dirs
 from planterm.store import PostQuery, Store
 
-STATUSES = (Status.PUBLISHED, Status.APPROVED)
-"""What a live post can be logged as."""
 TITLE_WIDTH = 60
 """A live post's title: its first line, cut to this many characters."""
 _THREAD_RE = re.compile(r"^\d+/ ")
@@ -60,7 +58,7 @@ class Setup:
     """Thread numbering ("1/", "2/" ...) per channel."""
 
     def __post_init__(self) -> None:
-        if self.status not in STATUSES:
+        if self.status not in LIVE_STATUSES:
             raise ModelError("status", f"a live post is logged as published or approved, "
                                        f"not {self.status}")
         if self.event.id is None:

@@ -71,6 +71,9 @@ FLOW: tuple[Status, ...] = (
     Status.SCHEDULED,
     Status.PUBLISHED,
 )
+LIVE_STATUSES = (Status.PUBLISHED, Status.APPROVED)
+"""What a live post can be logged as (here, not in ``live``: the command line offers them
+without loading live mode)."""
 
 
 class EventKind(StrEnum):
@@ -348,6 +351,10 @@ EVENT = Shape(
     {"uid", "title", "start"},
     {"place": str, "hashtag": str, "template": str, "rrule": str, "notes": str,
      "cancelled": bool})
+EVENT_FIELDS = ("title", "on", "end", "place", "kind", "hashtag", "channels", "objectives",
+                "themes", "template", "rrule", "exdates", "notes")
+"""Fields that ``events.set_event_field`` (and so ``planterm event set``) can change (here,
+not in ``events``: the command line names them without loading events and coverage)."""
 META = Shape({"app": _required_text, "schema": _whole, "next_ids": _next_ids},
              {"app", "schema"}, {"schema": int})
 """The store's own document (``meta`` 1): what wrote it and the ids already given."""

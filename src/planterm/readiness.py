@@ -58,14 +58,15 @@ def _over_limits(post_channels: Sequence[str], body: str, variants: Mapping[str,
     found: list[str] = []
     texts: dict[str, str] = {}  # channels without a variant share the body's text
     for channel in post_channels:
-        if channel not in known:
+        net = known.get(channel)
+        if net is None:
             continue
         own = variants.get(channel) or body
         text = texts.get(own) or texts.setdefault(own, _with_hashtags(own, hashtags))
-        if channels.surely_fits(text, channel):  # most posts: no counting needed
+        if channels.surely_fits(text, net):  # most posts: no counting needed
             continue
         fit = channels.fit(text, channel)
-        name = known[channel].name
+        name = net.name
         if fit.count > fit.limit:
             found.append(f"{name} {fit.count}/{fit.limit} ({fit.count - fit.limit} over)")
         if fit.too_many_hashtags:

@@ -12,13 +12,13 @@ The store on disk is two files, with a lock file beside them:
   before it, the rules (``proven``, see ``JournalStorage.proof``) every document
   passed when it was written and where each table's documents are, in ``parts`` of
   512. A file whose bytes match its CRC is parsed by orjson part by part (it holds
-  nothing orjson reads otherwise; the whole file is never in memory at once) and its
-  documents need no checking again;
+  nothing orjson reads otherwise; the whole file is never in memory at once, but in a
+  command that writes) and its documents need no checking again;
   any other file (older, edited by hand, written by TinyDB) is parsed by the standard
   library and checked whole. What orjson cannot write as it was read (integers beyond
   64 bits, NaN) is written by the standard library, without a CRC. A command's write
-  (``fold_writes``) copies the parts whose documents it left as they were from the file
-  it replaces.
+  (``fold_writes``) copies the parts whose documents it left as they were from the bytes
+  of the file it replaces, kept as they were read.
 * ``plan.json.journal``: records appended since the last compaction. A record
   is ``<length:8 hex> <crc32:8 hex> <json>\\n``. The first record of a journal
   is its header, ``{"g": generation}``: the main file it extends. Every other
@@ -71,7 +71,6 @@ import gc
 import json
 import os
 import re
-import socket
 import stat
 import tempfile
 import threading
@@ -135,10 +134,9 @@ class _Reuse:
     """What a compaction may copy from the main file it replaces: the bytes of its parts whose
     documents are still exactly those it holds (see ``_orjson_parts``)."""
 
-    data: memoryview
-    """The old main file up to its storage table, its CRC checked."""
-    parts: dict[str, list[tuple[tuple[str, ...], int, int]]]
-    """By table, in file order: (ids of the part's documents in order, start, end)."""
+    parts: dict[str, list[tuple[tuple[str, ...], memoryview]]]
+    """By table, in file order: (ids of the part's documents in order, the part's bytes as
+    they were read, their CRC checked)."""
     changed: Mapping[str, Iterable[str]]
     """By table, the ids of documents changed since the old main file was read."""
 
@@ -485,7 +483,7 @@ def _orjson_parts(tables: Tables, generation: str, previous: str | None,
                 put(b",")
             docs = dict(islice(items, PART_DOCUMENTS))
             if reuse and n < len(old) and old[n][0] == tuple(docs) and changed.isdisjoint(docs):
-                members = reuse.data[old[n][1] : old[n][2]]
+                members = old[n][1]
             else:
                 members = memoryview(orjson.dumps(docs))[1:-1]
             parts.append((name, pos, pos + len(members)))
@@ -500,40 +498,43 @@ Held = Callable[[str, tuple[int, int]], dict[str, Any] | None]
 bytes were read into, when they are still those: None to parse it."""
 
 
-def _print(piece: bytes) -> tuple[int, int]:
+def _print(piece: memoryview) -> tuple[int, int]:
     """What tells a part's bytes from others': their length and hash (4 ms for 15 MB)."""
     return len(piece), hash(piece)
 
 
 @dataclass(frozen=True, slots=True)
 class _Parts:
-    """A main file read part by part: its storage table, and each part's ids and print."""
+    """A main file read part by part: its storage table, each part's ids and print, and
+    (``keep``) each part's bytes as read."""
 
     tail: _Tail
     ids: list[tuple[str, ...]]
     prints: list[tuple[int, int]]
+    kept: list[memoryview] | None
 
 
-def _read_parts(f: Any, tail: _Tail, held: Held | None
+def _read_parts(f: Any, tail: _Tail, held: Held | None, keep: bool = False
                 ) -> tuple[Tables, _Parts, dict[str, list[str]]] | None:
     """The tables of a main file read part by part (``_Tail.parts``), what was read of it,
-    and the ids of the documents parsed anew by table: the whole file is never in memory,
-    nor orjson's work for more than one part (at 50,000 posts, 110 MB less at the peak). A
-    part whose bytes memory holds already (``held``: another process's write leaves the
-    other parts as they were) is not parsed again. None if the bytes do not match the CRC
-    or a part does not parse."""
+    and the ids of the documents parsed anew by table. Unless ``keep``, the whole file is
+    never in memory, nor orjson's work for more than one part (at 50,000 posts, 110 MB less
+    at the peak). A part whose bytes memory holds already (``held``: another process's
+    write leaves the other parts as they were) is not parsed again. None if the bytes do
+    not match the CRC or a part does not parse."""
     tables: Tables = {}
     ids: list[tuple[str, ...]] = []
     prints: list[tuple[int, int]] = []
+    kept: list[memoryview] = []
     parsed: dict[str, list[str]] = {}
     pos = crc = 0
+    f.seek(0)
     try:
         with _no_collector():
             for name, start, end in tail.parts:
-                f.seek(pos)
-                between = f.read(start - pos)
-                piece = f.read(end - start)
-                crc = zlib.crc32(piece, zlib.crc32(between, crc))
+                chunk = f.read(end - pos)  # what lies before the part, then the part
+                crc = zlib.crc32(chunk, crc)
+                piece = memoryview(chunk)[start - pos :]
                 prints.append(_print(piece))
                 docs = None if held is None else held(name, prints[-1])
                 if docs is None:
@@ -542,13 +543,16 @@ def _read_parts(f: Any, tail: _Tail, held: Held | None
                 ids.append(tuple(docs))
                 tables.setdefault(name, {}).update(docs)
                 pos = end
-            f.seek(pos)
+                if keep:
+                    kept.append(piece)
             crc = zlib.crc32(f.read(tail.head - pos), crc)
             if FREEZE_LOADED:
                 gc.freeze()
     except orjson.JSONDecodeError:
         return None
-    return (tables, _Parts(tail, ids, prints), parsed) if crc == tail.crc else None
+    if crc != tail.crc:
+        return None
+    return tables, _Parts(tail, ids, prints, kept if keep else None), parsed
 
 
 FREEZE_LOADED = False
@@ -668,8 +672,9 @@ class JournalStorage(Storage):
     """
 
     def __init__(self, path: str | os.PathLike[str], lock_timeout: float = 5.0, *,
-                 readonly: bool = False) -> None:
+                 readonly: bool = False, fold_writes: bool = False) -> None:
         self._setup(Path(path), lock_timeout, readonly)
+        self.fold_writes = fold_writes
         with self._locked(fcntl.LOCK_SH):
             self._load_all()
 
@@ -729,14 +734,17 @@ class JournalStorage(Storage):
         records, writes): empty when memory is the main file."""
         self._parts: _Parts | None = None
         """The main file as read part by part, while memory is its documents but for
-        ``_since_main``: what a compaction may copy of it (``_reuse``), and what reading
-        another main file need not parse again (``_held``)."""
+        ``_since_main``: what a compaction may copy of it (``_reuse``; the parts' bytes are
+        kept for a storage that folds its writes), and what reading another main file need
+        not parse again (``_held``)."""
         self._exact = False
         """Memory holds what only the standard library writes back as it was (NaN...)."""
         self.fold_writes = False
         """Write each transaction as a compaction (a new main file, fsync'd, replacing the
         old one) rather than a journal record: for a command, which would compact right
-        after its one write anyway, it spares the journal's own write and fsyncs."""
+        after its one write anyway, it spares the journal's own write and fsyncs. Set when
+        opening, the main file's bytes are kept as read, so that such a write copies its
+        parts it did not change without reading the file again."""
         self.auto_compact = True
         """Fold the journal in when it outgrows the main file, at the end of the write that
         made it so. The planner turns it off: a compaction would hold its screen for the
@@ -773,7 +781,7 @@ class JournalStorage(Storage):
                 f.seek(offset)
                 tail = _tail_of(f.read(), offset, st.st_size)
                 if tail is not None and tail.parts:  # read part by part, never whole
-                    read = _read_parts(f, tail, held)
+                    read = _read_parts(f, tail, held, keep=self.fold_writes)
                     if read is not None:
                         data, self._parts, parsed = read
                 if data is None:
@@ -1082,7 +1090,8 @@ class JournalStorage(Storage):
                 self._depth = 1
                 try:
                     if fd is not None and mode == fcntl.LOCK_EX:
-                        self._sign(fd, f"{os.getpid()} {socket.gethostname()}\n".encode())
+                        # the host's name as gethostname() gives it, without loading socket
+                        self._sign(fd, f"{os.getpid()} {os.uname().nodename}\n".encode())
                     yield
                 finally:
                     self._depth = 0
@@ -1361,22 +1370,18 @@ class JournalStorage(Storage):
 
     def _reuse(self, changed: Mapping[str, Iterable[str]]) -> _Reuse | None:
         """What of the main file a compaction may copy, memory being the main file's but for
-        ``changed``: its bytes as read, if it is still the file read part by part and its
-        bytes still match their CRC (anything else: None, every part serialised again)."""
+        ``changed``: the bytes it was read from, when they were kept (``fold_writes``; a
+        main file read again since, after another process's write, is kept anew). None
+        otherwise: every part is serialised again."""
         if self._parts is None:
             return None
-        tail, ids = self._parts.tail, self._parts.ids
-        with open(self.path, "rb") as f:
-            st = os.fstat(f.fileno())
-            if (st.st_ino, st.st_mtime_ns, st.st_size) != self._main_sig:
-                return None
-            data = f.read(tail.head)
-        if len(data) != tail.head or zlib.crc32(data) != tail.crc:
+        tail, ids, kept = self._parts.tail, self._parts.ids, self._parts.kept
+        if kept is None:
             return None
-        parts: dict[str, list[tuple[tuple[str, ...], int, int]]] = {}
-        for (name, start, end), part_ids in zip(tail.parts, ids, strict=True):
-            parts.setdefault(name, []).append((part_ids, start, end))
-        return _Reuse(memoryview(data), parts, changed)
+        parts: dict[str, list[tuple[tuple[str, ...], memoryview]]] = {}
+        for (name, _, _), part_ids, piece in zip(tail.parts, ids, kept, strict=True):
+            parts.setdefault(name, []).append((part_ids, piece))
+        return _Reuse(parts, changed)
 
     def close(self) -> None:
         """A clean close: compact if there is a journal, so one JSON file remains."""
