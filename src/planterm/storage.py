@@ -499,7 +499,10 @@ bytes were read into, when they are still those: None to parse it."""
 
 
 def _print(piece: memoryview) -> tuple[int, int]:
-    """What tells a part's bytes from others': their length and hash (4 ms for 15 MB)."""
+    """What tells a part's bytes from others': their length and hash (4 ms for 15 MB). The
+    hash is 64 bits, seeded per process: two parts of one table with the same length and
+    hash but other bytes are a chance of one in 2**64, and a part is kept only when none of
+    its documents changed in memory since it was read (``_held``)."""
     return len(piece), hash(piece)
 
 
