@@ -258,8 +258,8 @@ def test_exports_of_a_hand_edited_store_are_those_of_its_posts(tmp_path: Path) -
 def test_the_collector_runs_again_after_an_export_or_an_import(tmp_path: Path) -> None:
     import gc
 
-    from planterm.interop.common import bulk
     from planterm.interop.table import read_csv
+    from planterm.storage import no_collector
 
     assert gc.isenabled()
     a_store(tmp_path / "plan.json").close()
@@ -267,7 +267,7 @@ def test_the_collector_runs_again_after_an_export_or_an_import(tmp_path: Path) -
     jobs.export("ics", store, SETTINGS)
     data = jobs.export("csv", store, SETTINGS).data
     assert gc.isenabled()
-    with pytest.raises(ValueError, match="boom"), bulk():
+    with pytest.raises(ValueError, match="boom"), no_collector():
         assert not gc.isenabled()
         raise ValueError("boom")
     assert gc.isenabled()
@@ -277,8 +277,8 @@ def test_the_collector_runs_again_after_an_export_or_an_import(tmp_path: Path) -
         assert not gc.isenabled()
     finally:
         gc.enable()
-    with bulk():
-        with bulk():
+    with no_collector():
+        with no_collector():
             assert not gc.isenabled()
         assert not gc.isenabled()  # the outer one still holds it
     assert gc.isenabled()

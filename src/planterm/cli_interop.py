@@ -28,7 +28,7 @@ from planterm.cli import (
 )
 from planterm.config import Settings
 from planterm.model import Event, Post
-from planterm.storage import StoreError, atomic_write
+from planterm.storage import StoreError, atomic_write, no_collector
 
 if TYPE_CHECKING:
     from planterm.interop import jobs
@@ -160,13 +160,12 @@ def _write(made: jobs.Made, dest: str | None) -> None:
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     """planterm export ics | csv | json."""
     from planterm.interop import jobs
-    from planterm.interop.common import bulk
 
     store, settings = ctx.store, ctx.settings
     if args.export_kind == "json":
         _write(jobs.json_file(store, settings), args.output)
         return 0
-    with bulk():  # as jobs.export: the events read too
+    with no_collector():  # as jobs.export: the events read too
         query = replace(list_query(ctx, args), unscheduled=True)
         posts = jobs.post_documents(store, query)
         if args.export_kind == "csv":

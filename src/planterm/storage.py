@@ -262,10 +262,13 @@ class _NonFinite(float):
 
 
 @contextlib.contextmanager
-def _no_collector() -> Iterator[None]:
-    """The cyclic garbage collector paused: parsing a store builds hundreds of thousands of
-    containers (none in a cycle), and the collector's full scans among them cost more than
-    the parse."""
+def no_collector() -> Iterator[None]:
+    """The cyclic garbage collector paused while work makes tens of thousands of containers
+    that live until it ends, none of them in a cycle: parsing a store, an export or an
+    import (posts, documents, rows, lines). Each collection on the way would walk them all
+    again, with the whole store, and find nothing (it cost more than the parse, a third of
+    exporting 20,000 posts, two fifths of reading 20,000 CSV rows). Reference counting
+    frees everything else as usual. Nested, or used as a decorator, alike."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -533,7 +536,7 @@ def _read_parts(f: Any, tail: _Tail, held: Held | None, keep: bool = False
     pos = crc = 0
     f.seek(0)
     try:
-        with _no_collector():
+        with no_collector():
             for name, start, end in tail.parts:
                 chunk = f.read(end - pos)  # what lies before the part, then the part
                 crc = zlib.crc32(chunk, crc)
@@ -569,7 +572,7 @@ the whole process that exists at that moment forever."""
 def _parse_main(raw: bytes, stamped: bool) -> Any:
     """The main file's JSON. One that planterm wrote with orjson is read by orjson (it
     holds nothing that orjson reads otherwise); any other by the standard library."""
-    with _no_collector():
+    with no_collector():
         if stamped:
             data = orjson.loads(raw)
         else:

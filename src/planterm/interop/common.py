@@ -3,35 +3,15 @@ and the changes an import would make, written in one transaction."""
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, Literal, TypeVar, cast
 
 from planterm.edits import check_category, resolve_categories
 from planterm.model import KEY_RE, Category, Event, ModelError, Post
+from planterm.storage import no_collector
 from planterm.store import CategoryTable, ChangedElsewhere, Store
 from planterm.text import fold
-
-
-@contextlib.contextmanager
-def bulk() -> Iterator[None]:
-    """The cyclic garbage collector paused while an export or an import makes tens of
-    thousands of objects that live until it ends (posts, documents, rows, lines), none of
-    them in a cycle: each collection on the way would walk them all again, with the whole
-    store, and find nothing (a third of the time of exporting 20,000 posts, two fifths of
-    reading 20,000 CSV rows). Reference counting frees everything else as usual; the
-    collector runs again afterwards. Used as a decorator, nested or not."""
-    if not gc.isenabled():  # paused already (an outer bulk, or the program's own choice)
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 class BadFile(ValueError):
@@ -74,7 +54,7 @@ class Incoming(Generic[Item]):
         """How many rows or components were refused (one may be refused for many cells)."""
         return len({p.where.partition(",")[0] for p in self.refused})
 
-    @bulk()
+    @no_collector()
     def apply(self, store: Store) -> None:
         """Write it all in one transaction (``Store.bring_in``); what was refused is left out."""
         items = [*self.added, *(new for _, new in self.updated)]

@@ -35,8 +35,9 @@ from planterm.config import Settings
 from planterm.dates import DateParseError, expand_rrule, validate_rrule
 from planterm.edits import resolve_channels, split_list
 from planterm.events import check_event, normal_hashtag
-from planterm.interop.common import BadFile, Incoming, NewCategories, Refused, bulk
+from planterm.interop.common import BadFile, Incoming, NewCategories, Refused
 from planterm.model import Event, EventKind, ModelError, Status, iso, one_line_link
+from planterm.storage import no_collector
 from planterm.store import Store
 
 FOLD_AT = 75
@@ -76,7 +77,7 @@ def post_status(status: Status) -> str:
     return "CONFIRMED" if status in _CONFIRMED else "TENTATIVE"
 
 
-@bulk()
+@no_collector()
 def export_ics(events: Sequence[Event], posts: Sequence[Mapping[str, Any]], settings: Settings,
                event_uids: dict[int, str]) -> Exported:
     """The calendar of ``events`` and the dated ``posts``; ``posts``: their documents as

@@ -15,9 +15,9 @@ from typing import Any, Literal, cast
 from planterm.cli import event_json, plural, post_json
 from planterm.config import Settings
 from planterm.interop import backup, ics, report, table
-from planterm.interop.common import Incoming, bulk
+from planterm.interop.common import Incoming
 from planterm.model import Event
-from planterm.storage import Tables
+from planterm.storage import Tables, no_collector
 from planterm.store import PostQuery, Store
 from planterm.templates import Templates
 
@@ -40,7 +40,7 @@ class Made:
         return f"{self.what} to {path}{self.more}"
 
 
-@bulk()
+@no_collector()
 def post_documents(store: Store, query: PostQuery | None = None) -> list[dict[str, Any]]:
     """The posts ``query`` finds, in ``Store.posts`` order, as ``Post.to_doc`` writes them,
     which the exports read: the stored documents themselves when they are all as planterm
@@ -92,7 +92,7 @@ def json_file(store: Store, settings: Settings) -> Made:
                               "as JSON")
 
 
-@bulk()  # the events read too: the first collection after the store is read walks it all
+@no_collector()  # the events read too: the first collection after the store is read walks it all
 def export(kind: Kind, store: Store, settings: Settings) -> Made:
     """The whole plan in one format, as the planner exports it (every event and post)."""
     if kind == "json":

@@ -27,8 +27,9 @@ from typing import Any
 from planterm.config import Settings
 from planterm.dates import DateParseError, parse_when
 from planterm.edits import parse_status, resolve_channels
-from planterm.interop.common import BadFile, Incoming, NewCategories, Refused, bulk
+from planterm.interop.common import BadFile, Incoming, NewCategories, Refused
 from planterm.model import ModelError, Post, Status, new_uid, one_line_link
+from planterm.storage import no_collector
 from planterm.store import Store
 from planterm.text import fold
 
@@ -96,7 +97,7 @@ def post_row(post: Mapping[str, Any], settings: Settings,
     return [_guard(cell) for cell in cells]
 
 
-@bulk()
+@no_collector()
 def export_csv(posts: Iterable[Mapping[str, Any]], settings: Settings,
                events: dict[int, tuple[str, str]], *, bom: bool = False) -> bytes:
     """The posts (their documents, ``post_row``) as CSV (RFC 4180 line ends), with a header
@@ -286,7 +287,7 @@ def _setters(reader: Reader) -> dict[str, Setter]:
     }
 
 
-@bulk()
+@no_collector()
 def read_csv(data: bytes, name: str, store: Store, settings: Settings,
              now: datetime) -> Incoming[Post]:
     """What importing the CSV ``data`` (read from ``name``) into ``store`` would change.
