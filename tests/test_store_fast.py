@@ -5,8 +5,11 @@ its bytes are the ones written; a bad document is still refused."""
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from tinydb import TinyDB
@@ -14,7 +17,7 @@ from tinydb import TinyDB
 from planterm import backups
 from planterm.model import POST_FIELDS, Post, Status
 from planterm.storage import STORAGE_TABLE, JournalStorage, StoreError
-from planterm.store import BadDocuments, Store
+from planterm.store import BadDocuments, PostQuery, Store
 
 
 def a_store(path: Path, posts: int = 30) -> Store:
@@ -371,9 +374,10 @@ def test_a_command_s_write_copies_the_parts_it_did_not_change(
     assert sizes == [3]  # its part alone
     assert tables_of(stock_tinydb(path)) == tables_of(json.loads(whole))
 
-    # a deletion moves every later document to another part: those are written again
+    # a deletion leaves its part one document short, the others as they were
     raw, whole, sizes = written(lambda s: s.replace_post(s.posts()[1], None))
-    assert head(raw) == head(whole) and sizes == [3, 3, 3]  # 9 posts left, each part moved
+    assert sizes == [2] and tables_of(json.loads(raw)) == tables_of(json.loads(whole))
+    assert tables_of(stock_tinydb(path)) == tables_of(json.loads(whole))
 
     # another process's write since the main file was read: nothing is copied
     def after_another(store: Store) -> None:
@@ -402,7 +406,7 @@ def test_a_command_s_write_copies_the_bytes_read_at_opening_without_reading_agai
     real = storage._orjson_parts
 
     def parts(*args: object) -> object:
-        copied.append(args[-1])
+        copied.append(args[4])  # reuse
         return real(*args)  # type: ignore[arg-type]
 
     def no_open(*args: object, **kwargs: object) -> object:
@@ -499,3 +503,141 @@ def test_the_fields_vouched_for_are_those_a_post_writes() -> None:
     """A field added to ``Post.to_doc`` and not to ``POST_FIELDS`` would make every file
     unproven: checked whole on each open, silently slow."""
     assert tuple(Post(title="x").to_doc()) == POST_FIELDS
+
+
+# --- posts month by month, and a glimpse of the first week -------------------------------
+
+
+def spread_store(path: Path) -> Store:
+    """Posts over five months (several parts each), a few undated, an event; closed (one
+    main file, month by month), reopened."""
+    from datetime import UTC, datetime, timedelta
+
+    from planterm.model import Category, Event
+
+    rng = random.Random(4)
+    store = Store(path)
+    store.add_objective(Category("visites", "Visites"))
+    store.add_event(Event(title="Nocturne", start=datetime(2026, 11, 27, 18, tzinfo=UTC),
+                          end=datetime(2026, 11, 27, 22, tzinfo=UTC)))
+    first = datetime(2026, 9, 1, tzinfo=UTC)
+    store.add_posts([Post(title=f"Post {i} « été » 🎉", objectives=["visites"],
+                          scheduled=None if i % 9 == 0 else
+                          first + timedelta(hours=rng.randrange(0, 24 * 150)))
+                     for i in range(60)])
+    store.close()
+    return Store(path)
+
+
+WINDOW = (datetime(2026, 11, 16, tzinfo=ZoneInfo("Europe/Paris")),
+          datetime(2026, 12, 7, tzinfo=ZoneInfo("Europe/Paris")))
+
+
+def test_posts_lie_month_by_month_in_the_main_file_and_stock_tinydb_reads_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from planterm import storage
+
+    monkeypatch.setattr(storage, "PART_DOCUMENTS", 4)
+    path = tmp_path / "plan.json"
+    store = spread_store(path)
+    post = next(p for p in store.posts() if p.scheduled and p.scheduled.month == 9)
+    store.replace_post(post, replace(post, scheduled=post.scheduled.replace(month=12)))
+    store.close()
+    raw = path.read_bytes()
+    parts = json.loads(raw)[STORAGE_TABLE]["1"]["parts"]
+    months = [part[3] for part in parts if part[0] == "posts"]
+    assert months == sorted(months) and months[0] == "" and len(set(months)) == 6
+    assert all(len(part) == 3 for part in parts if part[0] != "posts")
+    for _, start, end, month in (part for part in parts if part[0] == "posts"):
+        docs = json.loads(b"{" + raw[start:end] + b"}")
+        assert 0 < len(docs) <= 4
+        assert {(doc["scheduled"] or "")[:7] for doc in docs.values()} == {month}
+    assert tables_of(stock_tinydb(path)) == tables_of(json.loads(raw))
+    assert tables_of(JournalStorage(path).read()) == tables_of(json.loads(raw))
+    assert Store(path).get_post(post.id).scheduled.month == 12  # type: ignore[union-attr]
+
+
+def test_a_glimpse_holds_every_post_of_its_window_the_undated_ones_and_all_else(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read a few parts only, journal records applied: what the planner's first week is
+    drawn from must be what the whole store shows there."""
+    from planterm import storage
+
+    monkeypatch.setattr(storage, "PART_DOCUMENTS", 4)
+    path = tmp_path / "plan.json"
+    store = spread_store(path)
+    store.storage.auto_compact = False  # what follows stays in the journal
+    inside = store.posts(PostQuery(start=WINDOW[0], end=WINDOW[1]))
+    outside = next(p for p in store.posts() if p.scheduled and p.scheduled.month == 9)
+    store.replace_post(outside, replace(outside, scheduled=WINDOW[0] + timedelta(days=2)))
+    store.replace_post(inside[0], None)
+    store.add_post(Post(title="Nouveau", scheduled=WINDOW[1] - timedelta(hours=1)))
+    assert path.with_name("plan.json.journal").exists()
+
+    glimpse = Store(path, create=False, within=WINDOW)
+    week = PostQuery(start=WINDOW[0], end=WINDOW[1], unscheduled=True)
+    assert glimpse.posts(week) == store.posts(week)
+    assert {"Nouveau", outside.title} <= {p.title for p in glimpse.posts(week)}
+    assert inside[0].id not in {p.id for p in glimpse.posts(week)}
+    assert glimpse.events() == store.events() and glimpse.objectives() == store.objectives()
+    assert len(glimpse.post_documents()) < len(store.post_documents()) // 2  # a few parts
+    assert glimpse.readonly
+    with pytest.raises(StoreError, match="read-only"):
+        glimpse.add_post(Post(title="x"))
+
+
+def test_no_glimpse_of_a_file_not_kept_month_by_month_or_changed_by_hand(
+        tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    spread_store(path).close()
+    raw = path.read_bytes()
+    path.write_bytes(b"{ " + raw[1:])  # every part one byte further: none parses where said
+    with pytest.raises(StoreError):
+        Store(path, create=False, within=WINDOW)
+    assert len(Store(path).posts()) == 60  # read whole, and checked
+    plain = JournalStorage(path)  # a storage that does not keep posts by time
+    with plain.transaction() as tables:
+        tables["themes"] = {}
+    plain.compact()
+    with pytest.raises(StoreError, match="not kept month by month"):
+        Store(path, create=False, within=WINDOW)
+
+
+def test_a_command_s_write_moves_a_post_to_its_month_and_copies_the_other_parts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import orjson
+
+    from planterm import storage
+
+    monkeypatch.setattr(storage, "PART_DOCUMENTS", 4)
+    path = tmp_path / "plan.json"
+    spread_store(path).close()
+    serialised: list[list[str]] = []
+    real = orjson.dumps
+
+    def dumps(value: object, *args: object, **kwargs: object) -> bytes:
+        if isinstance(value, dict) and value and all(isinstance(v, dict) and "title" in v
+                                                     for v in value.values()):
+            serialised.append(sorted(value))
+        return real(value, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storage.orjson, "dumps", dumps)
+    store = Store(path, fold_writes=True)
+    post = next(p for p in store.posts() if p.scheduled and p.scheduled.month == 9)
+    moved = replace(post, scheduled=post.scheduled.replace(month=12))  # type: ignore[union-attr]
+    store.replace_post(post, moved)
+    assert len(serialised) == 2 and [str(post.id)] in [
+        [i for i in ids if i == str(post.id)] for ids in serialised]  # its old and new parts
+    serialised.clear()
+    store = Store(path, fold_writes=True)  # a command writes once
+    added = store.add_post(Post(title="Plus tard", scheduled=datetime(2027, 3, 1, 9,
+                                                                     tzinfo=ZoneInfo("UTC"))))
+    assert serialised == [[str(added.id)]]  # a part of its own month, nothing else
+    monkeypatch.setattr(storage.orjson, "dumps", real)
+    raw = path.read_bytes()
+    parts = json.loads(raw)[STORAGE_TABLE]["1"]["parts"]
+    for _, start, end, month in (part for part in parts if part[0] == "posts"):
+        docs = json.loads(b"{" + raw[start:end] + b"}")
+        assert {(doc["scheduled"] or "")[:7] for doc in docs.values()} == {month}
+    assert tables_of(stock_tinydb(path)) == tables_of(json.loads(raw))
+    assert Store(path).get_post(post.id).scheduled == moved.scheduled  # type: ignore[union-attr]

@@ -11,6 +11,8 @@ import os
 import subprocess
 import sys
 import time
+from datetime import datetime
+from datetime import time as clock
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from textual.widgets import Input
 from planterm.store import Store
 from planterm.tui.screens.confirm import ConfirmScreen
 from planterm.tui.screens.editor import PostEditor
+from planterm.tui.widgets.calendar import CalendarPane
 from tui_support import app_on, demo_path, notes, ready
 
 HOLDER = """
@@ -152,3 +155,83 @@ async def test_an_unexpected_error_while_opening_is_said_not_hidden(
         await pilot.pause()
     assert app.return_code == 1
     assert app.exit_message == "something nobody expected"
+
+
+def spy_opens(monkeypatch: pytest.MonkeyPatch, fail_whole: bool = False) -> list[bool]:
+    """Record each store the planner opens: True for a glimpse (``within``), False for the
+    whole store; with ``fail_whole``, opening the whole store fails unexpectedly."""
+    import planterm.tui.app as app_module
+
+    opened: list[bool] = []
+
+    def spy(*args: Any, **kwargs: Any) -> Store:
+        opened.append(kwargs.get("within") is not None)
+        if fail_whole and not opened[-1]:
+            raise RuntimeError("the disk went away")
+        return Store(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "Store", spy)
+    return opened
+
+
+async def test_the_first_week_comes_from_a_glimpse_and_keys_act_on_the_whole_store(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys typed as soon as the week shows wait for the whole store: weeks beyond the
+    glimpse's show their posts."""
+    from datetime import timedelta
+
+    from planterm.store import PostQuery
+    from tui_support import PARIS
+
+    opened = spy_opens(monkeypatch)
+    path = demo_path(tmp_path)
+    app = app_on(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        calendar = app.query_one(CalendarPane)
+        while calendar.shown is None:  # the week, from the glimpse
+            await pilot.pause(0.001)
+        await pilot.press("]", "]", "]", "]", "]")  # five weeks on: past the glimpse's
+        await ready(pilot)
+        await pilot.pause()
+        assert opened == [True, False]
+        assert calendar.store is app.store and app.store is not None
+        assert not app.store.readonly and app.store.storage.within is None
+        shown = calendar.shown
+        monday = calendar.today() - timedelta(days=calendar.today().weekday())
+        assert shown is not None and shown.days[0] == monday + timedelta(weeks=5)
+        start = shown.days[0]
+        whole = Store(path, readonly=True).posts(PostQuery(
+            start=datetime.combine(start, clock(), PARIS),
+            end=datetime.combine(start + timedelta(days=7), clock(), PARIS)))
+        assert whole and sorted(p.id for day in shown.posts.values() for p in day) == sorted(
+            p.id for p in whole)
+
+
+async def test_a_store_without_a_glimpse_opens_as_before(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from planterm.storage import JournalStorage
+
+    path = demo_path(tmp_path)
+    plain = JournalStorage(path)  # a main file not kept month by month (an older planterm)
+    with plain.transaction() as tables:
+        tables.setdefault("themes", {})
+    plain.compact()
+    opened = spy_opens(monkeypatch)
+    app = app_on(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        calendar = await ready(pilot)
+        assert opened == [True, False]  # the glimpse was refused: the whole store, as before
+        assert calendar.store is app.store and calendar.shown is not None
+        assert calendar.shown.posts
+
+
+async def test_an_error_opening_the_whole_store_after_a_glimpse_is_said(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened = spy_opens(monkeypatch, fail_whole=True)
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+    assert opened == [True, False]
+    assert app.return_code == 1
+    assert app.exit_message == "the disk went away"

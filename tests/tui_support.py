@@ -39,14 +39,17 @@ async def ready(pilot: Pilot[Any]) -> CalendarPane:
     """Wait until the store is open and drawn; return the calendar pane.
 
     On a loaded machine the worker that opens the store may not have been started when
-    the first wait returns: wait again (a bounded number of times) until the calendar has
-    drawn its period, unless the store is never going to open (a refused store).
+    the first wait returns, and a week drawn from a glimpse of the store comes before the
+    store is open: wait again (a bounded number of times) until the calendar has drawn its
+    period from the open store, unless the store is never going to open (a refused store).
     """
     for _ in range(WAITS):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         panes = pilot.app.query(CalendarPane)
-        if not panes or panes.first().shown is not None or pilot.app.return_code is not None:
+        if (not panes or pilot.app.return_code is not None
+                or (panes.first().shown is not None and pilot.app.store is not None
+                    and panes.first().store is pilot.app.store)):
             break
     return pilot.app.query_one(CalendarPane)
 

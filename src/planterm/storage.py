@@ -64,6 +64,7 @@ The journal is compacted into the main file when it outgrows it (at least
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import errno
 import fcntl
@@ -80,7 +81,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import islice
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +113,13 @@ TAIL_MAX = 1 << 16
 _PROOF_NAME = re.compile(r"[a-z0-9.-]{1,40}")
 PART_DOCUMENTS = 512
 """Documents per part of a table in the main file: what one parse holds at once."""
+NO_TIME = ""
+"""The bucket of the documents of a table kept by time that have none (``_chunks``)."""
+
+Part = tuple[str, int, int, str | None]
+"""A part of the main file: (table, start, end, bucket). ``{`` + the bytes from start to
+end + ``}`` parse alone. The bucket, in a table kept by time (``JournalStorage.by_time``),
+is the month (``YYYY-MM``, UTC) of every document in the part, or ``NO_TIME``; else None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +130,9 @@ class _Tail:
     """Where it starts: every byte before it is covered by ``crc``."""
     crc: int
     proven: str | None
-    parts: tuple[tuple[str, int, int], ...]
-    """(table, start, end): the members of one table's object, in file order, every table
-    at least once; ``{`` + those bytes + ``}`` parse alone. Empty in an older file."""
+    parts: tuple[Part, ...]
+    """The members of each table's object, in file order, every table at least once.
+    Empty in an older file."""
     table: dict[str, Any]
     """The storage table itself."""
 
@@ -134,9 +142,9 @@ class _Reuse:
     """What a compaction may copy from the main file it replaces: the bytes of its parts whose
     documents are still exactly those it holds (see ``_orjson_parts``)."""
 
-    parts: dict[str, list[tuple[tuple[str, ...], memoryview]]]
-    """By table, in file order: (ids of the part's documents in order, the part's bytes as
-    they were read, their CRC checked)."""
+    parts: dict[str, OldParts]
+    """By table, in file order: (the part's bucket, the ids of its documents in order, its
+    bytes as they were read, their CRC checked)."""
     changed: Mapping[str, Iterable[str]]
     """By table, the ids of documents changed since the old main file was read."""
 
@@ -392,10 +400,10 @@ def _salvage(buf: bytes) -> tuple[list[tuple[int, Record]], list[tuple[int, int]
 
 
 def _tail(generation: str, previous: str | None, crc: int, proven: str | None,
-          parts: Iterable[tuple[str, int, int]]) -> bytes:
+          parts: Iterable[Part]) -> bytes:
     """The end of a main file written by orjson: the storage's table, then the closing brace."""
     own = {"generation": generation, "previous": previous, "crc": f"{crc:08x}", "proven": proven,
-           "parts": [list(part) for part in parts]}
+           "parts": [list(part[:3]) if part[3] is None else list(part) for part in parts]}
     return b'"storage":' + orjson.dumps({"1": own}) + b"}"
 
 
@@ -420,25 +428,29 @@ def _tail_of(buf: bytes, offset: int, size: int) -> _Tail | None:
             and (proven is None or (isinstance(proven, str) and _PROOF_NAME.fullmatch(proven)))
             and isinstance(raw_parts, list)):
         return None
-    parts, last = [], 0
+    parts: list[Part] = []
+    last = 0
     for part in raw_parts:
-        if not (isinstance(part, list) and len(part) == 3 and isinstance(part[0], str)
-                and all(type(n) is int for n in part[1:]) and last <= part[1] <= part[2] <= head):
+        if not (isinstance(part, list) and len(part) in (3, 4) and isinstance(part[0], str)
+                and type(part[1]) is int and type(part[2]) is int
+                and last <= part[1] <= part[2] <= head
+                and (len(part) == 3 or isinstance(part[3], str))):
             return None
-        parts.append((part[0], part[1], part[2]))
+        parts.append((part[0], part[1], part[2], part[3] if len(part) == 4 else None))
         last = part[2]
     return _Tail(head, int(crc, 16), proven, tuple(parts), table)
 
 
 def _dump(tables: Tables, generation: str, previous: str | None, proven: str | None = None,
-          exact: bool = False) -> bytes:
+          exact: bool = False, by_time: Mapping[str, str] | None = None) -> bytes:
     """``_dump_parts`` joined."""
-    return b"".join(_dump_parts(tables, generation, previous, proven, exact))
+    return b"".join(_dump_parts(tables, generation, previous, proven, exact, by_time=by_time))
 
 
 def _dump_parts(tables: Tables, generation: str, previous: str | None,
                 proven: str | None = None, exact: bool = False,
-                reuse: _Reuse | None = None) -> list[bytes | memoryview]:
+                reuse: _Reuse | None = None, by_time: Mapping[str, str] | None = None
+                ) -> list[bytes | memoryview]:
     """The main file's bytes: the tables, then the storage's own table (generation).
 
     orjson writes them, ten times faster than the standard library, with the CRC32 of the
@@ -449,24 +461,100 @@ def _dump_parts(tables: Tables, generation: str, previous: str | None,
     """
     try:
         if not exact:
-            return _orjson_parts(tables, generation, previous, proven, reuse)
+            return _orjson_parts(tables, generation, previous, proven, reuse, by_time or {})
     except TypeError:
         pass
     own = {"1": {"generation": generation, "previous": previous}}
     return [json.dumps({**tables, STORAGE_TABLE: own}, ensure_ascii=False).encode()]
 
 
-def _orjson_parts(tables: Tables, generation: str, previous: str | None,
-                  proven: str | None, reuse: _Reuse | None = None) -> list[bytes | memoryview]:
-    """The main file by orjson, each table's documents in parts of ``PART_DOCUMENTS`` (the
-    bytes ``orjson.dumps(tables)`` gives, cut where ``parts`` says), then the tail.
+Layout = list[tuple[str | None, tuple[str, ...]]]
+"""A table's parts: each one's bucket (``Part``) and the ids of its documents, in order."""
+OldParts = list[tuple[str | None, tuple[str, ...], memoryview]]
+"""A table's parts in the main file memory was read from: bucket, ids, bytes as read."""
 
-    A part that holds the same documents, in the same order, as the part at its place in
-    the old main file (``reuse``), none of them changed since, is that part's bytes again:
-    orjson would write them as they are, and a write of one post at 20,000 then
-    serialises 512 documents instead of all of them."""
+
+def _layout(table: Mapping[str, Any], field: str | None, old: OldParts | None = None,
+            changed: Iterable[str] = ()) -> Layout:
+    """A table's parts of at most ``PART_DOCUMENTS`` documents: in the order memory holds
+    them, or, for a table kept by time (``field`` names the time: stored UTC ISO), month by
+    month, those without a time first, so that the planner's first week is a few parts
+    away (``JournalStorage.within``). ``old`` and ``changed``: see ``_layout_kept``."""
+    if field is None:
+        ids = list(table)
+        return [(None, tuple(ids[i:i + PART_DOCUMENTS]))
+                for i in range(0, max(len(ids), 1), PART_DOCUMENTS)]
+    kept = None if old is None else _layout_kept(table, field, old, set(changed))
+    if kept is not None:
+        return kept
+    ids = list(table)
+    months = [when[:7] if when.__class__ is str else NO_TIME
+              for when in map(dict.get, table.values(), repeat(field))]
+    order = sorted(range(len(ids)), key=months.__getitem__)  # stable: memory's order in a month
+    ids, months = [ids[i] for i in order], [months[i] for i in order]
+    laid: Layout = []
+    for month in dict.fromkeys(months):
+        first, end = bisect.bisect_left(months, month), bisect.bisect_right(months, month)
+        laid += [(month, tuple(ids[i:min(i + PART_DOCUMENTS, end)]))
+                 for i in range(first, end, PART_DOCUMENTS)]
+    return laid or [(NO_TIME, ())]
+
+
+def _layout_kept(table: Mapping[str, Any], field: str, old: OldParts,
+                 changed: set[str]) -> Layout | None:
+    """The parts of the main file memory was read from (``old``), memory being its
+    documents but for ``changed``: each part keeps its documents (one changed that left
+    its month goes to its new month's last part, a new one too), so that the parts no
+    document of which changed are copied as they are. None when they are not month by
+    month, or do not hold exactly the table's documents once each: laid out anew."""
+    if any(bucket is None for bucket, _, _ in old):
+        return None
+
+    def month(doc_id: str) -> str:
+        when = table[doc_id].get(field)
+        return when[:7] if isinstance(when, str) else NO_TIME
+
+    months: dict[str, list[list[str]]] = {}
+    moved: list[str] = []
+    seen: set[str] = set()
+    for bucket, ids, _ in old:
+        assert bucket is not None
+        hit = changed.intersection(ids)
+        if not hit:
+            months.setdefault(bucket, []).append(list(ids))
+            continue
+        seen |= hit
+        months.setdefault(bucket, []).append(
+            [i for i in ids if i not in hit or (i in table and month(i) == bucket)])
+        moved += (i for i in hit if i in table and month(i) != bucket)
+    moved += sorted(i for i in changed - seen if i in table)  # new ones
+    for doc_id in moved:
+        parts = months.setdefault(month(doc_id), [[]])
+        if len(parts[-1]) >= PART_DOCUMENTS:
+            parts.append([])
+        parts[-1].append(doc_id)
+    laid: Layout = [(bucket, tuple(ids)) for bucket in sorted(months)
+                    for ids in months[bucket] if ids]
+    # each id once by construction: as many as the table, all in it, are the table's
+    if (sum(len(ids) for _, ids in laid) != len(table)
+            or not all(map(table.__contains__, chain.from_iterable(ids for _, ids in laid)))):
+        return None
+    return laid or [(NO_TIME, ())]
+
+
+def _orjson_parts(tables: Tables, generation: str, previous: str | None,
+                  proven: str | None, reuse: _Reuse | None = None,
+                  by_time: Mapping[str, str] | None = None) -> list[bytes | memoryview]:
+    """The main file by orjson, each table's documents in parts (``_chunks``; the bytes
+    ``orjson.dumps`` gives of the tables in that order, cut where ``parts`` says), then
+    the tail.
+
+    A part that holds the same documents, in the same order, as a part of the old main
+    file (``reuse``), none of them changed since, is that part's bytes again: orjson would
+    write them as they are, and a write of one post at 20,000 then serialises a few
+    hundred documents instead of all of them."""
     out: list[bytes | memoryview] = []
-    parts: list[tuple[str, int, int]] = []
+    parts: list[Part] = []
     pos = crc = 0
 
     def put(data: bytes | memoryview) -> None:
@@ -478,18 +566,17 @@ def _orjson_parts(tables: Tables, generation: str, previous: str | None,
     put(b"{")
     for name, table in tables.items():
         put(orjson.dumps(name) + b":{")
-        items = iter(table.items())
-        old = reuse.parts.get(name, []) if reuse else []
+        old = reuse.parts.get(name) if reuse else None
         changed = set(reuse.changed.get(name, ())) if reuse else set()
-        for n, i in enumerate(range(0, max(len(table), 1), PART_DOCUMENTS)):
-            if i:
+        copies = {ids: piece for _, ids, piece in old or ()}
+        for n, (bucket, ids) in enumerate(_layout(table, (by_time or {}).get(name), old,
+                                                  changed)):
+            if n:
                 put(b",")
-            docs = dict(islice(items, PART_DOCUMENTS))
-            if reuse and n < len(old) and old[n][0] == tuple(docs) and changed.isdisjoint(docs):
-                members = old[n][1]
-            else:
-                members = memoryview(orjson.dumps(docs))[1:-1]
-            parts.append((name, pos, pos + len(members)))
+            members = copies.get(ids)
+            if members is None or not changed.isdisjoint(ids):
+                members = memoryview(orjson.dumps({i: table[i] for i in ids}))[1:-1]
+            parts.append((name, pos, pos + len(members), bucket))
             put(members)
         put(b"},")
     out.append(_tail(generation, previous, crc, proven, parts))
@@ -537,7 +624,7 @@ def _read_parts(f: Any, tail: _Tail, held: Held | None, keep: bool = False
     f.seek(0)
     try:
         with no_collector():
-            for name, start, end in tail.parts:
+            for name, start, end, _ in tail.parts:
                 chunk = f.read(end - pos)  # what lies before the part, then the part
                 crc = zlib.crc32(chunk, crc)
                 piece = memoryview(chunk)[start - pos :]
@@ -678,8 +765,14 @@ class JournalStorage(Storage):
     """
 
     def __init__(self, path: str | os.PathLike[str], lock_timeout: float = 5.0, *,
-                 readonly: bool = False, fold_writes: bool = False) -> None:
-        self._setup(Path(path), lock_timeout, readonly)
+                 readonly: bool = False, fold_writes: bool = False,
+                 within: tuple[str, str] | None = None) -> None:
+        """``within``: read only what lies in the parts of the months from ``within[0]`` to
+        ``within[1]`` (UTC ISO times) of the tables kept by time, those without a time, and
+        every other table whole (the planner's first week, before the whole store is read:
+        a tenth of the parsing at 20,000 posts). Read-only; ``StoreError`` when the main
+        file is not in such parts (an older or a hand-written one)."""
+        self._setup(Path(path), lock_timeout, readonly or within is not None, within)
         self.fold_writes = fold_writes
         with self._locked(fcntl.LOCK_SH):
             self._load_all()
@@ -691,7 +784,8 @@ class JournalStorage(Storage):
         storage._setup(path, 5.0, False)
         return storage
 
-    def _setup(self, path: Path, lock_timeout: float, readonly: bool) -> None:
+    def _setup(self, path: Path, lock_timeout: float, readonly: bool,
+               within: tuple[str, str] | None = None) -> None:
         # A store path that is a link: the target is what gets replaced and locked.
         self.path = path.resolve() if path.is_symlink() else path
         self.journal_path = self.path.with_name(self.path.name + ".journal")
@@ -745,6 +839,12 @@ class JournalStorage(Storage):
         not parse again (``_held``)."""
         self._exact = False
         """Memory holds what only the standard library writes back as it was (NaN...)."""
+        self.within = within
+        """Only some months read (see ``__init__``)."""
+        self.by_time: Mapping[str, str] = {}
+        """Tables kept by time in the main file: by table, the field of its documents that
+        holds their time (stored UTC ISO). Their parts are month by month (``_chunks``),
+        what ``within`` reads a few of."""
         self.fold_writes = False
         """Write each transaction as a compaction (a new main file, fsync'd, replacing the
         old one) rather than a journal record: for a command, which would compact right
@@ -786,7 +886,9 @@ class JournalStorage(Storage):
                 offset = max(0, st.st_size - TAIL_MAX)
                 f.seek(offset)
                 tail = _tail_of(f.read(), offset, st.st_size)
-                if tail is not None and tail.parts:  # read part by part, never whole
+                if self.within is not None:
+                    data = self._read_within(f, tail)
+                elif tail is not None and tail.parts:  # read part by part, never whole
                     read = _read_parts(f, tail, held, keep=self.fold_writes)
                     if read is not None:
                         data, self._parts, parsed = read
@@ -830,6 +932,25 @@ class JournalStorage(Storage):
         self._tell_read_anew(before, parsed)
         self._exact = False  # what orjson cannot write as it was read makes it fail (_dump)
 
+    def _read_within(self, f: Any, tail: _Tail | None) -> Tables:
+        """The parts ``within`` reads: of the tables kept by time, those of its months and
+        those without a time; every part of the others. The rest of the file is not read,
+        nor its CRC checked (the whole store, opened next, is)."""
+        assert self.within is not None
+        if tail is None or all(bucket is None for *_, bucket in tail.parts):
+            raise StoreError(f"{self.path} is not kept month by month: it is read whole")
+        first, last = (when[:7] for when in self.within)
+        tables: Tables = {}
+        try:
+            for name, start, end, bucket in tail.parts:
+                if not bucket or first <= bucket <= last:
+                    f.seek(start)
+                    tables.setdefault(name, {}).update(orjson.loads(b"{" + f.read(end - start)
+                                                                    + b"}"))
+        except orjson.JSONDecodeError:
+            raise StoreError(f"{self.path} changed while read") from None
+        return tables
+
     def _held(self) -> Held | None:
         """What of memory reading the main file again may keep (``Held``): the documents of
         a part of the main file read last whose bytes come again, none of them changed in
@@ -837,7 +958,7 @@ class JournalStorage(Storage):
         if self._parts is None:
             return None
         parts, tables, since = self._parts, self._tables, self._since_main
-        where = {(name, mark): ids for (name, _, _), ids, mark
+        where = {(name, mark): ids for (name, *_), ids, mark
                  in zip(parts.tail.parts, parts.ids, parts.prints, strict=True)}
 
         def held(name: str, mark: tuple[int, int]) -> dict[str, Any] | None:
@@ -1020,7 +1141,8 @@ class JournalStorage(Storage):
 
     def snapshot(self) -> bytes:
         """The whole store as JSON for a backup, under a fresh generation of its own."""
-        return _dump(self._tables, uuid.uuid4().hex, None, self._proof_now(), self._exact)
+        return _dump(self._tables, uuid.uuid4().hex, None, self._proof_now(), self._exact,
+                     self.by_time)
 
     def write_backup(self, path: Path) -> None:
         """Write the whole store, as it is now, at ``path`` (atomically) for a backup."""
@@ -1359,7 +1481,8 @@ class JournalStorage(Storage):
         previous = self._generation or (LEGACY if self._legacy else None)
         reuse = None if changed is None else self._reuse(changed)
         atomic_write(self.path, write_parts(_dump_parts(
-            self._tables, generation, previous, self._proof_now(), self._exact, reuse)))
+            self._tables, generation, previous, self._proof_now(), self._exact, reuse,
+            self.by_time)))
         self._parts = None
         # Not fsync'd: a journal that survives a crash here names ``previous``: it is ignored.
         with contextlib.suppress(OSError):
@@ -1384,9 +1507,9 @@ class JournalStorage(Storage):
         tail, ids, kept = self._parts.tail, self._parts.ids, self._parts.kept
         if kept is None:
             return None
-        parts: dict[str, list[tuple[tuple[str, ...], memoryview]]] = {}
-        for (name, _, _), part_ids, piece in zip(tail.parts, ids, kept, strict=True):
-            parts.setdefault(name, []).append((part_ids, piece))
+        parts: dict[str, OldParts] = {}
+        for (name, _, _, bucket), part_ids, piece in zip(tail.parts, ids, kept, strict=True):
+            parts.setdefault(name, []).append((bucket, part_ids, piece))
         return _Reuse(parts, changed)
 
     def close(self) -> None:

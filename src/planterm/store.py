@@ -387,7 +387,8 @@ class Store:
 
     def __init__(self, path: Path, *, keep_backups: int = 10, lock_timeout: float = 5.0,
                  create: bool = True, readonly: bool = False, lenient: bool = False,
-                 fold_writes: bool = False) -> None:
+                 fold_writes: bool = False,
+                 within: tuple[datetime, datetime] | None = None) -> None:
         """Open the store at ``path``.
 
         ``create=False``: ``StoreMissing`` when there is no store, and nothing is made.
@@ -395,13 +396,18 @@ class Store:
         ``lenient``: open a store with bad documents anyway, for ``check`` to list them
         (reading those documents otherwise raises ``ModelError``).
         ``fold_writes``: each write is a new main file (``JournalStorage.fold_writes``).
+        ``within``: a glimpse, read-only: the posts scheduled in ``[start, end)`` and those
+        without a date are all there (with others of the same months), and everything but
+        posts; ``StoreError`` when the store cannot be read so (``JournalStorage.within``).
         """
         path = Path(path)
         if not create and not path.exists():
             raise StoreMissing(f"no store at {path}")
+        bounds = None if within is None else (cast(str, iso(within[0])), cast(str, iso(within[1])))
         self.storage = JournalStorage(path, lock_timeout, readonly=readonly,
-                                      fold_writes=fold_writes)
+                                      fold_writes=fold_writes, within=bounds)
         self.storage.proof = (PROOF, _all_fit)
+        self.storage.by_time = {"posts": "scheduled"}
         self._times: list[str] | None = None
         """The scheduled time of every scheduled post, sorted, and (``_ids``) their ids in
         the same order: a period is two bisections away, where scanning 20,000 posts took
@@ -418,7 +424,7 @@ class Store:
         """Every event, by start time, until the events table changes."""
         self.storage.observers.append(self._changed)
         self.path = self.storage.path  # a link is resolved: backups go beside what is written
-        self.readonly = readonly
+        self.readonly = self.storage.readonly
         self._lenient = lenient
         self.keep_backups = keep_backups
         self.report = OpenReport(warnings=list(self.storage.warnings))

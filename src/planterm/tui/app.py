@@ -1,7 +1,9 @@
 """The planterm application shell: it owns the store, the panes draw it.
 
-The first frame holds the panes, the calendar saying "loading…"; the store is opened in
-a thread worker meanwhile, and the week is drawn as soon as it is open. Every write goes
+The first frame holds the panes, the calendar showing this week from a glimpse of the
+store (a few of its parts, read at once); the whole store is then opened before any key is
+taken. When no glimpse can be had (a store missing, busy, of an older planterm), the
+calendar says "loading…" and the store is opened in a thread worker meanwhile. Every write goes
 through the session's ``History`` (so it can be undone) and is then announced to the panes
 with one ``PlanChanged`` message; writes by other processes are picked up by a cheap poll.
 What the planner says goes to one line under the panes, each message replacing the last
@@ -130,6 +132,9 @@ class PlantermApp(App[None]):
         """The last error of the background poll, said once rather than every half second."""
         self._live = False
         """Live mode covers the panes: they are told of changes once it closes."""
+        self._glimpsed = False
+        """The calendar was given a glimpse of the store (``_glimpse``): the store is opened
+        once the calendar has shown its week."""
         self.title = inert(store_path.name)
         self.sub_title = "loading…"
 
@@ -147,33 +152,69 @@ class PlantermApp(App[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        """Apply the user's keys, give the calendar the keyboard; open the store once the
-        first frame is out."""
+        """Apply the user's keys, give the calendar the keyboard, and draw this week from a
+        glimpse of the store when it gives one (``_glimpse``); else open the store once
+        the first frame is out."""
         self.set_keymap(self.settings.keymap)
-        self.query_one(CalendarPane).focus()
-        self.call_after_refresh(self.open_store)  # the parse then has the processor alone
+        calendar = self.query_one(CalendarPane)
+        calendar.focus()
+        glimpse = self._glimpse(calendar.window())
+        if glimpse is None:
+            self.call_after_refresh(self.open_store)  # the parse then has the processor alone
+        else:
+            self._glimpsed = True  # the store is opened once the week is drawn from it
+            calendar.post_message(PlanChanged(glimpse, None))
+
+    def _glimpse(self, window: tuple[datetime, datetime]) -> Store | None:
+        """The store read for the posts of ``window`` only (a few of its parts: tens of
+        milliseconds where the whole takes hundreds), so that the first frame shows this
+        week; None when it cannot be read so (missing, busy, damaged, an older file). It
+        is only a head start: whatever fails here, the whole opening is tried as without it,
+        and says what is wrong."""
+        try:
+            return Store(self.store_path, create=False, lock_timeout=0.0, within=window)
+        except Exception:
+            return None
+
+    def _open_after_glimpse(self) -> None:
+        """The week is on screen from a glimpse: open the whole store now, on this thread, so
+        that the keys typed meanwhile wait for it and then act on the whole plan."""
+        try:
+            store, others, backup = self._open(create=False)
+        except Exception as e:  # as the worker's (``_worker_changed``): said
+            self._refuse(e)
+            return
+        self._opened(store, others)
+        if backup is not None:
+            self.run_worker(backup, thread=True, group="backup", exit_on_error=False)
+
+    def _open(self, create: bool) -> tuple[Store, list[Session], Callable[[], object] | None]:
+        """The store opened (and if needed migrated) for the planner, the other sessions on
+        it, and the day's first backup to write once the week is on screen."""
+        store = Store(self.store_path, keep_backups=self.settings.backups, create=create)
+        if create:
+            store.compact()  # the user said yes: the new, empty store is on disk now
+        backup = store.daily_backup_taker()  # of the store as it is now...
+        others = self.marker.open()
+        store.storage.lock_timeout = WRITE_LOCK_SECONDS
+        store.storage.auto_compact = False  # folded in on quit, never under a key press
+        return store, others, backup
 
     @work(thread=True, exit_on_error=False, group="store")
     def open_store(self, create: bool = False) -> None:
-        """Open (and if needed migrate) the store away from the screen's thread.
+        """Open the store away from the screen's thread (it says "loading…" meanwhile).
 
         A missing store is created only once the user has said yes, so that a mistyped
         ``--store`` path creates nothing.
         """
         try:
-            store = Store(self.store_path, keep_backups=self.settings.backups, create=create)
-            if create:
-                store.compact()  # the user said yes: the new, empty store is on disk now
-            backup = store.daily_backup_taker()  # of the store as it is now...
-            others = self.marker.open()
+            store, others, backup = self._open(create)
         except StoreMissing:
             self.call_from_thread(self._ask_create)
             return
         except (StoreError, OSError) as e:
             self.call_from_thread(self._refuse, e)
             return
-        store.storage.lock_timeout = WRITE_LOCK_SECONDS
-        store.storage.auto_compact = False  # folded in on quit, never under a key press
         self.call_from_thread(self._opened, store, others)
         if backup is not None:
             backup()  # ...written once the week is on screen: a copy in the kernel
@@ -444,6 +485,9 @@ class PlantermApp(App[None]):
 
     @on(PeriodShown)
     def _period_shown(self, message: PeriodShown) -> None:
+        if self._glimpsed:  # the first week, drawn from a glimpse: open the store once it is out
+            self._glimpsed = False
+            self.call_after_refresh(self._open_after_glimpse)
         self.sub_title = message.label
         # the planner's own screen, even when a dialog is on top of it (or it is closing)
         for line in self.screen_stack[0].query(MessageLine) if self.screen_stack else ():

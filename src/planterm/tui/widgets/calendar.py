@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import ClassVar
 
 from textual import on
@@ -27,7 +27,16 @@ from planterm.tui.widgets.period_pane import PeriodPane, filter_bindings, period
 from planterm.tui.widgets.period_view import PeriodView
 from planterm.tui.widgets.preview import preview
 from planterm.tui.widgets.prompt import PromptBar
-from planterm.tui.widgets.shown import Entry, EventAt, Shown, View, event_at, load, period_of
+from planterm.tui.widgets.shown import (
+    Entry,
+    EventAt,
+    Shown,
+    View,
+    event_at,
+    load,
+    period_of,
+    span,
+)
 from planterm.tui.widgets.triage_keys import TRIAGE_BINDINGS, TriageKeys
 from planterm.tui.widgets.week import WeekView
 
@@ -93,7 +102,7 @@ class CalendarPane(TriageKeys, PeriodPane):
     @on(PlanChanged)
     def _plan_changed(self, message: PlanChanged) -> None:
         self._ahead = None  # read from the store as it was
-        if self.store is None:  # the first week is read by a scan; the index can wait
+        if self.store is not message.store:  # its first week is read by a scan; the index can wait
             self.call_after_refresh(message.store.index_posts)
         self.store = message.store
         self.loaded = True
@@ -109,6 +118,14 @@ class CalendarPane(TriageKeys, PeriodPane):
         self._empty_state(message.store)
         self.shown = self.shown.patched(*message.written, self.filter)
         self.select(self.day, self.post_id, self.event_at)
+
+    def window(self) -> tuple[datetime, datetime]:
+        """What a glimpse of the store must hold for the first week to be drawn: the week,
+        and a week on either side (read ahead)."""
+        first, stop = span(self.view, self.day, self.settings)
+        week = timedelta(days=7)
+        return (datetime.combine(first - week, time(), self.settings.tz),
+                datetime.combine(stop + week, time(), self.settings.tz))
 
     def _empty_state(self, store: Store) -> None:
         empty = store.post_count() == 0 and not store.events()
