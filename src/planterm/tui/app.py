@@ -21,7 +21,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
@@ -133,8 +133,8 @@ class PlantermApp(App[None]):
         self._live = False
         """Live mode covers the panes: they are told of changes once it closes."""
         self._glimpsed = False
-        """The calendar was given a glimpse of the store (``_glimpse``): the store is opened
-        once the calendar has shown its week."""
+        """The calendar shows a glimpse of the store (``_glimpse``): the whole store is to
+        be opened once that week is on screen, or at the first key if sooner."""
         self.title = inert(store_path.name)
         self.sub_title = "loading…"
 
@@ -176,9 +176,20 @@ class PlantermApp(App[None]):
         except Exception:
             return None
 
+    async def on_event(self, event: events.Event) -> None:
+        """A key (or a click) that comes while the calendar shows a glimpse has the whole
+        store opened first: none acts on a glimpse (it would at most see the glimpse's
+        weeks, which hold every post of theirs: ``CalendarPane.window``)."""
+        if self._glimpsed and isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self._open_after_glimpse()
+        await super().on_event(event)
+
     def _open_after_glimpse(self) -> None:
         """The week is on screen from a glimpse: open the whole store now, on this thread, so
         that the keys typed meanwhile wait for it and then act on the whole plan."""
+        if not self._glimpsed:  # opened already (by a key, or an earlier call)
+            return
+        self._glimpsed = False
         try:
             store, others, backup = self._open(create=False)
         except Exception as e:  # as the worker's (``_worker_changed``): said
@@ -486,7 +497,6 @@ class PlantermApp(App[None]):
     @on(PeriodShown)
     def _period_shown(self, message: PeriodShown) -> None:
         if self._glimpsed:  # the first week, drawn from a glimpse: open the store once it is out
-            self._glimpsed = False
             self.call_after_refresh(self._open_after_glimpse)
         self.sub_title = message.label
         # the planner's own screen, even when a dialog is on top of it (or it is closing)

@@ -102,8 +102,10 @@ class CalendarPane(TriageKeys, PeriodPane):
     @on(PlanChanged)
     def _plan_changed(self, message: PlanChanged) -> None:
         self._ahead = None  # read from the store as it was
-        if self.store is not message.store:  # its first week is read by a scan; the index can wait
+        if self.store is None:  # its first week is read by a scan; the index can wait
             self.call_after_refresh(message.store.index_posts)
+        elif self.store is not message.store:  # the whole store after a glimpse: its index
+            message.store.index_posts()  # now, for this read and the next key's
         self.store = message.store
         self.loaded = True
         focus = message.focus
@@ -120,12 +122,14 @@ class CalendarPane(TriageKeys, PeriodPane):
         self.select(self.day, self.post_id, self.event_at)
 
     def window(self) -> tuple[datetime, datetime]:
-        """What a glimpse of the store must hold for the first week to be drawn: the week,
-        and a week on either side (read ahead)."""
+        """What a glimpse of the store must hold for the first week to be drawn, and for
+        the first key to act on: the week and a week on either side (``[`` ``]``, read
+        ahead), and the month's grid (``m``)."""
         first, stop = span(self.view, self.day, self.settings)
+        grid = span("month", self.day, self.settings)
         week = timedelta(days=7)
-        return (datetime.combine(first - week, time(), self.settings.tz),
-                datetime.combine(stop + week, time(), self.settings.tz))
+        return (datetime.combine(min(first - week, grid[0]), time(), self.settings.tz),
+                datetime.combine(max(stop + week, grid[1]), time(), self.settings.tz))
 
     def _empty_state(self, store: Store) -> None:
         empty = store.post_count() == 0 and not store.events()
