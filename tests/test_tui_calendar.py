@@ -273,3 +273,39 @@ async def test_the_header_shows_the_new_period_without_a_new_layout(tmp_path: Pa
         await pilot.press("right_square_bracket")
         await pilot.pause()
         assert "semaine 49" in str(app.query_one(HeaderTitle).render()) and not layouts
+
+
+async def test_the_month_read_ahead_has_its_cells_made_and_draws_the_same(
+        tmp_path: Path) -> None:
+    """``]`` in the month draws from cells made while the month before was looked at, and
+    draws what a month drawn afresh shows."""
+    from planterm.tui.widgets.cells import cell
+    from planterm.tui.widgets.month import MonthView
+
+    app = app_on(demo_path(tmp_path))
+    made: list[int] = []
+    draw = MonthView.draw
+
+    def counted(view: MonthView) -> object:
+        before = cell.cache_info().misses
+        drawing = draw(view)
+        made.append(cell.cache_info().misses - before)
+        return drawing
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.pause()  # the next month read ahead
+        view = app.query_one(MonthView)
+        view.draw = lambda: counted(view)  # type: ignore[method-assign]
+        await pilot.press("]")
+        await pilot.pause()
+        assert made and made[0] <= 12, made  # but the selected day's few lines
+        region = Region(0, 0, *view.size)
+        shown = [list(strip) for strip in view.render_lines(region)]
+        cell.cache_clear()
+        view.drawn.clear()
+        view.refresh()
+        await pilot.pause()
+        assert [list(strip) for strip in view.render_lines(region)] == shown

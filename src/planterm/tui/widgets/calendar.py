@@ -173,6 +173,7 @@ class CalendarPane(TriageKeys, PeriodPane):
         for post in ahead.ordered():
             ahead.problems(post)
             ahead.marks(post)
+        self.query_one(f"#{self.view}", PeriodView).warm(ahead)
         self._ahead = ahead
 
     def select(self, day: date, post_id: int | None, at: EventAt | None = None) -> None:

@@ -34,10 +34,19 @@ class MonthView(PeriodView):
         shown = self.shown
         if shown is None:
             return Text("")
-        width, height = self.size
-        widths = split_width(width, 7, GAP)
+        widths = split_width(self.size.width, 7, GAP)
+        return join_columns(self._columns(shown, widths), widths, self.size.height, GAP,
+                            self.drawn)
+
+    def warm(self, shown: Shown) -> None:
+        """Make the cells of a month read ahead now (``cell`` keeps them), while the user
+        looks at this one: ``]`` then draws it from them (a third of its time)."""
+        self._columns(shown, split_width(self.size.width, 7, GAP))
+
+    def _columns(self, shown: Shown, widths: list[int]) -> list[list[Text]]:
+        """The month's columns of lines, a weekday each."""
         weeks = len(shown.days) // 7
-        row_height = max((height - 1) // max(weeks, 1), 1)
+        row_height = max((self.size.height - 1) // max(weeks, 1), 1)
         columns: list[list[Text]] = []
         for col, cell_width in enumerate(widths):
             weekday = weekday_abbr(shown.days[col], shown.settings.locale)
@@ -45,7 +54,7 @@ class MonthView(PeriodView):
             for row in range(weeks):
                 lines += self._cell(shown, row * 7 + col, cell_width, row_height)
             columns.append(lines)
-        return join_columns(columns, widths, height, GAP, self.drawn)
+        return columns
 
     def _cell(self, shown: Shown, index: int, width: int, height: int) -> list[Text]:
         """A day: its number (• today), event mark and post count, then its titles, scrolled

@@ -41,6 +41,9 @@ class PeriodView(Widget):
         """Draw ``shown`` to the widget's size."""
         raise NotImplementedError
 
+    def warm(self, shown: Shown) -> None:
+        """Prepare what drawing ``shown`` (read ahead) will need, where that is worth it."""
+
     def render(self) -> Text | Grid:
         """The drawing made for the new ``shown``, else a new one (a resize, a theme)."""
         made, self._made = self._made, None
