@@ -22,7 +22,7 @@ async def test_opens_on_this_week_with_the_store_name_in_the_header(tmp_path: Pa
         pane = await ready(pilot)
         assert app.title == "demo.json"
         assert app.sub_title == "semaine 48 · 23–29 nov. 2026"
-        assert not pane.has_class("-loading") and app.store is not None
+        assert not pane.query_one("#loading").display and app.store is not None
 
 
 async def test_quit_closes_the_store_into_one_json_file(tmp_path: Path) -> None:

@@ -106,9 +106,10 @@ class EventsPane(Pane):
         _b("x", "cancel_event", "Cancel event", "cancel",
            "Call the event off with its posts not yet published (asks first; u undoes)"),
     ]
+    LOADING_HIDES = ("events-heading", "events-list", "events-detail")
 
     def __init__(self, settings: Settings, now: Callable[[], datetime], *, id: str) -> None:
-        super().__init__(id=id, classes="-loading")
+        super().__init__(id=id)
         self.settings = settings
         self.now = now
         self.store: Store | None = None
@@ -148,10 +149,15 @@ class EventsPane(Pane):
 
     # --- reading -------------------------------------------------------------
 
+    def on_mount(self) -> None:
+        """Say "loading…" until the store is open."""
+        self.show_loading(True)
+
     @on(PlanChanged)
     def _plan_changed(self, message: PlanChanged) -> None:
+        if self.store is None:
+            self.show_loading(False)
         self.store = message.store
-        self.remove_class("-loading")
         self.stale = True
         if self.display:
             self.reload()
