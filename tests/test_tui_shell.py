@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from textual.widgets import ContentSwitcher, Static
+from textual.widgets._footer import FooterKey  # Textual is pinned exactly
 
 from planterm.model import Status
 from planterm.store import SCHEMA, Store
@@ -100,6 +101,19 @@ async def test_footer_keys_follow_what_applies(tmp_path: Path) -> None:
         assert "u" in app.active_bindings
         await pilot.press("m")
         assert "s" in app.active_bindings  # the month view selects posts too (j walks in)
+
+
+async def test_a_resize_chooses_the_footer_keys_and_the_height_class_again(
+        tmp_path: Path) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert app.screen.has_class("-tall") and not app.screen.has_class("-short")
+        wide = len(app.query(FooterKey))
+        await pilot.resize_terminal(60, 24)
+        await pilot.pause()
+        assert app.screen.has_class("-short") and not app.screen.has_class("-tall")
+        assert len(app.query(FooterKey)) < wide
 
 
 async def test_help_is_built_from_the_bindings_grouped_by_pane(tmp_path: Path) -> None:
