@@ -33,6 +33,8 @@ class KeyFooter(Footer):
     def __init__(self) -> None:
         super().__init__(compact=True)
         self._rebuilding = False
+        self._width = 0
+        """The terminal's width the keys were last chosen for."""
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         """One rebuild for the changes of keys that come together (Textual rebuilds once
@@ -55,7 +57,8 @@ class KeyFooter(Footer):
         keys = [k for k in keys if k not in palette]
         for key in keys:
             key.set_class(self.compact, "-compact", update=False)
-        room = self.app.size.width - 1
+        self._width = self.app.size.width
+        room = self._width - 1
         kept: list[FooterKey] = []
         for key in sorted(keys, key=lambda k: FIRST.index(k.action) if k.action in FIRST
                           else len(FIRST)):
@@ -67,5 +70,7 @@ class KeyFooter(Footer):
             yield from palette
 
     def on_resize(self, event: events.Resize) -> None:
-        """Choose the keys again for the new width."""
-        self.call_after_refresh(self.recompose)
+        """Choose the keys again for a new width (not on the first resize, which gives the
+        width they were chosen for: a rebuild while the store opens)."""
+        if self.app.size.width != self._width:
+            self.call_after_refresh(self.recompose)
