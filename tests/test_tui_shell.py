@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,6 +26,35 @@ async def test_opens_on_this_week_with_the_store_name_in_the_header(tmp_path: Pa
         assert app.title == "demo.json"
         assert app.sub_title == "semaine 48 · 23–29 nov. 2026"
         assert not pane.query_one("#loading").display and app.store is not None
+
+
+def test_the_planner_loads_only_what_its_first_week_needs(tmp_path: Path) -> None:
+    """Events, coverage, templates and the interop are loaded by what uses them, not by
+    the planner's start (each module costs every start its import)."""
+    path = demo_path(tmp_path)
+    code = ("import asyncio, sys\n"
+            "from pathlib import Path\n"
+            "from planterm import cli, live  # as the planner starts\n"
+            "from planterm.config import Settings\n"
+            "from planterm.tui.app import make_app\n"
+            "async def main():\n"
+            f"    app = make_app(Path({str(path)!r}), Settings(timezone='Europe/Paris'))\n"
+            "    async with app.run_test() as pilot:\n"
+            "        for _ in range(50):\n"
+            "            await app.workers.wait_for_complete()\n"
+            "            await pilot.pause()\n"
+            "            if app.store is not None:\n"
+            "                break\n"
+            "        assert app.store is not None\n"
+            "asyncio.run(main())\n"
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('planterm.'))))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    loaded = set(result.stdout.split())
+    assert {"planterm.store", "planterm.tui.widgets.week"} <= loaded
+    assert not loaded & {"planterm.events", "planterm.coverage", "planterm.templates",
+                         "planterm.interop.common"}, loaded
 
 
 async def test_quit_closes_the_store_into_one_json_file(tmp_path: Path) -> None:
