@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
 from textual.widgets import ContentSwitcher, Static
+from textual.widgets._footer import FooterKey  # Textual is pinned exactly
 
 from planterm.model import Status
 from planterm.store import SCHEMA, Store
@@ -22,7 +25,36 @@ async def test_opens_on_this_week_with_the_store_name_in_the_header(tmp_path: Pa
         pane = await ready(pilot)
         assert app.title == "demo.json"
         assert app.sub_title == "semaine 48 · 23–29 nov. 2026"
-        assert not pane.has_class("-loading") and app.store is not None
+        assert not pane.query_one("#loading").display and app.store is not None
+
+
+def test_the_planner_loads_only_what_its_first_week_needs(tmp_path: Path) -> None:
+    """Events, coverage, templates and the interop are loaded by what uses them, not by
+    the planner's start (each module costs every start its import)."""
+    path = demo_path(tmp_path)
+    code = ("import asyncio, sys\n"
+            "from pathlib import Path\n"
+            "from planterm import cli, live  # as the planner starts\n"
+            "from planterm.config import Settings\n"
+            "from planterm.tui.app import make_app\n"
+            "async def main():\n"
+            f"    app = make_app(Path({str(path)!r}), Settings(timezone='Europe/Paris'))\n"
+            "    async with app.run_test() as pilot:\n"
+            "        for _ in range(50):\n"
+            "            await app.workers.wait_for_complete()\n"
+            "            await pilot.pause()\n"
+            "            if app.store is not None:\n"
+            "                break\n"
+            "        assert app.store is not None\n"
+            "asyncio.run(main())\n"
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('planterm.'))))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    loaded = set(result.stdout.split())
+    assert {"planterm.store", "planterm.tui.widgets.week"} <= loaded
+    assert not loaded & {"planterm.events", "planterm.coverage", "planterm.templates",
+                         "planterm.interop.common"}, loaded
 
 
 async def test_quit_closes_the_store_into_one_json_file(tmp_path: Path) -> None:
@@ -100,6 +132,19 @@ async def test_footer_keys_follow_what_applies(tmp_path: Path) -> None:
         assert "u" in app.active_bindings
         await pilot.press("m")
         assert "s" in app.active_bindings  # the month view selects posts too (j walks in)
+
+
+async def test_a_resize_chooses_the_footer_keys_and_the_height_class_again(
+        tmp_path: Path) -> None:
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert app.screen.has_class("-tall") and not app.screen.has_class("-short")
+        wide = len(app.query(FooterKey))
+        await pilot.resize_terminal(60, 24)
+        await pilot.pause()
+        assert app.screen.has_class("-short") and not app.screen.has_class("-tall")
+        assert len(app.query(FooterKey)) < wide
 
 
 async def test_help_is_built_from_the_bindings_grouped_by_pane(tmp_path: Path) -> None:

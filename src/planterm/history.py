@@ -30,15 +30,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from planterm import coverage, events
 from planterm.agenda import local_text
 from planterm.config import Settings
-from planterm.events import EventChange
-from planterm.interop.common import Brought, Incoming, bring_in
 from planterm.model import Category, Event, ModelError, Post, utcnow
 from planterm.store import CategoryTable, ChangedElsewhere, Merge, PostQuery, Store
+
+if TYPE_CHECKING:
+    # Events, coverage and imports are loaded by the changes that use them, not with the
+    # planner (12 ms of its start): an entry of theirs exists only once they are.
+    from planterm.coverage import Planned
+    from planterm.events import EventChange
+    from planterm.interop.common import Brought, Incoming
 
 TITLE_WIDTH = 40
 """Longest title quoted in a message, so that a notification stays one line or two."""
@@ -86,7 +90,7 @@ class Group:
     """What was done, in words: ``made 5 draft posts of 'Vernissage'``."""
 
 
-Entry = Change | CategoryChange | Merge | EventChange | EventAdded | Group | Brought
+Entry: TypeAlias = "Change | CategoryChange | Merge | EventChange | EventAdded | Group | Brought"
 """Anything the history can undo."""
 
 
@@ -249,6 +253,8 @@ class History:
         """Write an edited event (``events.edit_event``: checked, and with ``move_posts``
         a change of date carries the posts not yet published) and remember it, the posts
         with it: one undo puts everything back."""
+        from planterm import events
+
         change = self._event_write(lambda: events.edit_event(
             self.store, before, after, self.settings, move_posts=move_posts, now=now))
         self._remember(change)
@@ -258,13 +264,17 @@ class History:
     def cancel_event(self, event: Event, now: datetime) -> Outcome:
         """Call the event off with its posts not yet published (``events.cancel_event``)
         and remember it."""
+        from planterm import events
+
         change = self._event_write(lambda: events.cancel_event(self.store, event, now))
         self._remember(change)
         return Outcome(describe_event(change, self.settings), structure=True)
 
-    def create_coverage(self, event: Event, planned: Iterable[coverage.Planned]) -> Outcome:
+    def create_coverage(self, event: Event, planned: Iterable[Planned]) -> Outcome:
         """Make the drafts of the planned slots (``coverage.create``, one transaction) and
         remember them as one step; nothing is remembered when nothing was made."""
+        from planterm import coverage
+
         made = coverage.create(self.store, event, planned)
         if not made:
             return Outcome("nothing to make: every slot is there already or past")
@@ -287,6 +297,8 @@ class History:
         """Write what an import brings (``interop.common.bring_in``: one transaction,
         refused when the store changed since the file was read) and remember it as one
         step: an undo takes it all back."""
+        from planterm.interop.common import bring_in
+
         brought = bring_in(self.store, incoming, message)
         self._remember(brought)
         return Outcome(message, structure=True)
@@ -323,9 +335,6 @@ class History:
 
     def _unapply(self, entry: Entry) -> tuple[Entry, Outcome]:
         """Write back what ``entry`` replaced."""
-        if isinstance(entry, EventAdded | EventChange | Group):
-            return entry, Outcome(f"undid: {self._event_step(entry, undo=True)}",
-                                  structure=True)
         if isinstance(entry, Change):
             self._write(entry.after, entry.before, "undo")
             return entry, Outcome(f"undid: {describe(entry, self.settings)}", entry.before,
@@ -333,20 +342,21 @@ class History:
         if isinstance(entry, CategoryChange):
             self._write_category(entry.table, entry.after, entry.before, "undo")
             return entry, Outcome(f"undid: {describe_category(entry)}", structure=True)
+        if isinstance(entry, Merge):
+            try:
+                self.store.unmerge(entry)
+            except ChangedElsewhere as e:
+                raise HistoryError(f"cannot undo the merge: {e}") from None
+            return entry, Outcome(f"undid: {describe_merge(entry)}", structure=True)
+        from planterm.interop.common import Brought
+
         if isinstance(entry, Brought):
             self._imported(entry.take_back, "undo")
             return entry, Outcome(f"undid: {entry.message}", structure=True)
-        try:
-            self.store.unmerge(entry)
-        except ChangedElsewhere as e:
-            raise HistoryError(f"cannot undo the merge: {e}") from None
-        return entry, Outcome(f"undid: {describe_merge(entry)}", structure=True)
+        return entry, Outcome(f"undid: {self._event_step(entry, undo=True)}", structure=True)
 
     def _reapply(self, entry: Entry) -> tuple[Entry, Outcome]:
         """Write ``entry`` again; a merge is done again on the posts there are now."""
-        if isinstance(entry, EventAdded | EventChange | Group):
-            return entry, Outcome(f"redid: {self._event_step(entry, undo=False)}",
-                                  structure=True)
         if isinstance(entry, Change):
             self._write(entry.before, entry.after, "redo")
             return entry, Outcome(f"redid: {describe(entry, self.settings)}", entry.after,
@@ -354,14 +364,18 @@ class History:
         if isinstance(entry, CategoryChange):
             self._write_category(entry.table, entry.before, entry.after, "redo")
             return entry, Outcome(f"redid: {describe_category(entry)}", structure=True)
+        if isinstance(entry, Merge):
+            try:
+                merge = self.store.merge_categories(entry.table, entry.source.key, entry.into)
+            except ModelError as e:
+                raise HistoryError(f"cannot redo the merge: {e.problem}") from None
+            return merge, Outcome(f"redid: {describe_merge(merge)}", structure=True)
+        from planterm.interop.common import Brought
+
         if isinstance(entry, Brought):
             self._imported(entry.bring_again, "redo")
             return entry, Outcome(f"redid: {entry.message}", structure=True)
-        try:
-            merge = self.store.merge_categories(entry.table, entry.source.key, entry.into)
-        except ModelError as e:
-            raise HistoryError(f"cannot redo the merge: {e.problem}") from None
-        return merge, Outcome(f"redid: {describe_merge(merge)}", structure=True)
+        return entry, Outcome(f"redid: {self._event_step(entry, undo=False)}", structure=True)
 
     def _event_step(self, entry: EventAdded | EventChange | Group, *, undo: bool) -> str:
         """Undo or redo an event's change or a group of posts, all or nothing; what it was,
@@ -375,7 +389,9 @@ class History:
                             change.before, change.after)
                         self._write(before, after, verb)
                 return entry.message
-            if isinstance(entry, EventChange):
+            if not isinstance(entry, EventAdded):  # an EventChange: ``events`` made it
+                from planterm import events
+
                 (events.undo if undo else events.apply)(self.store, entry)
                 return describe_event(entry, self.settings)
             event = entry.event

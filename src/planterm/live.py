@@ -26,7 +26,6 @@ from pathlib import Path
 
 from planterm import channels
 from planterm.config import Settings
-from planterm.coverage import fill, tie
 from planterm.datafiles import (
     DataFileError,
     header_line,
@@ -67,6 +66,8 @@ class Setup:
 
 def live_posts(store: Store, setup: Setup, settings: Settings) -> list[Post]:
     """The posts logged live during this occurrence, newest first."""
+    from planterm.coverage import tie  # loaded on use: the planner imports this module alone
+
     assert setup.event.id is not None  # Setup checks it
     posts = store.posts(PostQuery(events=frozenset({setup.event.id})))
     mine = tie(setup.event, [p for p in posts if p.live], settings).get(setup.start, [])
@@ -179,6 +180,8 @@ class Template:
 
     def filled(self, setup: Setup, settings: Settings) -> str:
         """The text with the event's fields."""
+        from planterm.coverage import fill  # loaded on use, as in ``live_posts``
+
         return fill(self.text, setup.event, setup.start, settings)
 
 

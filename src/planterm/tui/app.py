@@ -138,6 +138,16 @@ class PlantermApp(App[None]):
         self.title = inert(store_path.name)
         self.sub_title = "loading…"
 
+    def get_default_screen(self) -> Screen[object]:
+        """The planner's screen, with the class of the terminal's height from the start:
+        given by the first resize instead, it restyled every widget (15-20 ms before the
+        store could start opening). A resize still sets it, as on any screen."""
+        screen = super().get_default_screen()
+        height = self.size.height
+        screen.add_class(*[name for at, name in sorted(self.VERTICAL_BREAKPOINTS)
+                           if height >= at][-1:], update=False)
+        return screen
+
     def compose(self) -> ComposeResult:
         # Everything in the first frame, styled once: the week replaces the calendar's
         # "loading…" as soon as the store is open (a second frame of panes, mounted and

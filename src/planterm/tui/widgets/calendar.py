@@ -75,6 +75,7 @@ class CalendarPane(TriageKeys, PeriodPane):
     ]
 
     view: reactive[View] = reactive("week", bindings=True)
+    LOADING_HIDES = ("views", "detail")
 
     def __init__(self, settings: Settings, now: Callable[[], datetime], *, id: str) -> None:
         super().__init__(settings, now, id=id)

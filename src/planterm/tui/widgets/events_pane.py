@@ -23,17 +23,18 @@ from textual.widgets.option_list import Option
 
 from planterm.agenda import local_text
 from planterm.config import Settings
-from planterm.events import Listed, listing, template_of, today_start
 from planterm.history import History, Outcome
 from planterm.matrix_text import fit
 from planterm.model import Event, Post
 from planterm.store import Store
-from planterm.templates import Templates, load_templates
 from planterm.tui.messages import LiveRequested, PeriodShown, PlanChanged, ShowInCalendar
 from planterm.tui.widgets.pane import Pane
 from planterm.tui.widgets.plain import plain
 
 if TYPE_CHECKING:
+    # events and templates are loaded once the pane is first shown, not with the planner
+    from planterm.events import Listed
+    from planterm.templates import Templates
     from planterm.tui.app import PlantermApp
 
 
@@ -78,6 +79,8 @@ def row(item: Listed, settings: Settings, width: int, when_width: int,
 def opening_index(items: list[Listed], now: datetime, settings: Settings) -> int:
     """Where the cursor starts: today's occurrence, or the next one (an occurrence still
     running from the day before comes first in the list but is not today's)."""
+    from planterm.events import today_start
+
     midnight = today_start(now, settings)
     return next((i for i, item in enumerate(items) if item.occurrence.start >= midnight), 0)
 
@@ -106,9 +109,10 @@ class EventsPane(Pane):
         _b("x", "cancel_event", "Cancel event", "cancel",
            "Call the event off with its posts not yet published (asks first; u undoes)"),
     ]
+    LOADING_HIDES = ("events-heading", "events-list", "events-detail")
 
     def __init__(self, settings: Settings, now: Callable[[], datetime], *, id: str) -> None:
-        super().__init__(id=id, classes="-loading")
+        super().__init__(id=id)
         self.settings = settings
         self.now = now
         self.store: Store | None = None
@@ -141,6 +145,8 @@ class EventsPane(Pane):
     def templates(self) -> Templates:
         """The coverage templates, read once (a bad one of the user's is said once)."""
         if self._templates is None:
+            from planterm.templates import load_templates
+
             self._templates = load_templates()
             for warning in self._templates.warnings:
                 self.notify(warning, title="coverage templates", severity="warning")
@@ -148,10 +154,15 @@ class EventsPane(Pane):
 
     # --- reading -------------------------------------------------------------
 
+    def on_mount(self) -> None:
+        """Say "loading…" until the store is open."""
+        self.show_loading(True)
+
     @on(PlanChanged)
     def _plan_changed(self, message: PlanChanged) -> None:
+        if self.store is None:
+            self.show_loading(False)
         self.store = message.store
-        self.remove_class("-loading")
         self.stale = True
         if self.display:
             self.reload()
@@ -173,6 +184,8 @@ class EventsPane(Pane):
         selected = self.selected()
         if self.wanted is None and selected is not None and self.items:
             self.wanted = (selected.occurrence.event.id, selected.occurrence.start)
+        from planterm.events import listing
+
         self.items = listing(self.store, self.settings, self.templates, self.now(),
                              past=self.past)
         self.stale = False
@@ -315,6 +328,8 @@ class EventsPane(Pane):
             self.notify(f"'{event.title}' is cancelled: it gets no new coverage",
                         severity="warning")
             return
+        from planterm.events import template_of
+
         template = template_of(event, self.templates)
         if template is None:
             self.notify(f"no coverage template for '{event.title}' ({event.template or event.kind})"
@@ -338,6 +353,8 @@ class EventsPane(Pane):
                         history.edit_event(before, after, move_posts=move_posts, now=now))
                 if done.event is not None:  # selected when the pane reads the plan again
                     self.wanted = (done.event.id, done.event.start)
+                    from planterm.events import today_start
+
                     if self.past != (done.event.start < today_start(now, self.settings)):
                         self.action_toggle_past()
                 return done

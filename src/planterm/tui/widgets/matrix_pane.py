@@ -105,6 +105,7 @@ class MatrixPane(PeriodPane):
            "Objectives & themes: add, rename, set targets, archive, merge (u undoes)"),
         *filter_bindings("matrix", "Count every post again"),
     ]
+    LOADING_HIDES = ("matrix-heading", "matrix-scroll", "matrix-cell")
 
     def __init__(self, settings: Settings, now: Callable[[], datetime], *, id: str) -> None:
         super().__init__(settings, now, id=id)

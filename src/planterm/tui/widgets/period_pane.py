@@ -60,7 +60,7 @@ class PeriodPane(Pane):
     loaded: reactive[bool] = reactive(False, bindings=True)
 
     def __init__(self, settings: Settings, now: Callable[[], datetime], *, id: str) -> None:
-        super().__init__(id=id, classes="-loading")  # as watch_loaded sets it, without a restyle
+        super().__init__(id=id)
         self.settings = settings
         self.now = now
         self.store: Store | None = None
@@ -112,8 +112,8 @@ class PeriodPane(Pane):
             self.post_message(PeriodShown(*self._period_shown))
 
     def watch_loaded(self, loaded: bool) -> None:
-        """Say "loading…" until the store is open."""
-        self.set_class(not loaded, "-loading")
+        """Say "loading…" until the store is open (called on mount too)."""
+        self.show_loading(not loaded)
 
     def watch_filter_text(self, text: str) -> None:
         """Say which filter is on, in the pane itself."""

@@ -11,7 +11,6 @@ from textual.content import Content
 
 from planterm.agenda import Occurrence, channel_abbrs, local_text, post_line
 from planterm.config import Settings
-from planterm.coverage import tie
 from planterm.dates import weekday_abbr
 from planterm.model import Post
 from planterm.readiness import WARN_MARK, outgoing_text
@@ -24,6 +23,8 @@ from planterm.tui.widgets.shown import Shown
 def event_posts(store: Store, occ: Occurrence, settings: Settings) -> list[Post]:
     """The posts that cover this occurrence of an event (``coverage.tie``: a recurring
     event's posts are each one occurrence's), by time."""
+    from planterm.coverage import tie  # loaded once an event is selected, not with the week
+
     posts = store.posts(PostQuery(events=frozenset({occ.event.id or 0})))
     return tie(occ.event, posts, settings).get(occ.start, [])
 
