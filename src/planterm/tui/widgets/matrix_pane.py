@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from functools import partial
 from typing import ClassVar
 
 from textual import on
@@ -46,10 +45,6 @@ from planterm.tui.widgets.matrix_grid import draw
 from planterm.tui.widgets.period_pane import PeriodPane, filter_bindings, period_bindings
 from planterm.tui.widgets.plain import plain
 from planterm.tui.widgets.prompt import PromptBar
-
-ROWS_AFTER_SECONDS = 1.0
-"""How long after the store opens the matrix builds its rows (100-150 ms at 20,000 posts)
-unless shown before: a key typed as soon as the week shows does not wait for them."""
 
 
 def _b(keys: str, action: str, description: str, id: str, tooltip: str,
@@ -130,9 +125,9 @@ class MatrixPane(PeriodPane):
 
     @on(PlanChanged)
     def _plan_changed(self, message: PlanChanged) -> None:
-        if self.store is None:  # the rows a count reads, built a moment after the store is
-            # open (or when the pane is shown first): not in the way of the first keys
-            self.set_timer(ROWS_AFTER_SECONDS, partial(posts_of, message.store))
+        if self.store is None:  # the rows a count reads, built once the store is open and
+            # drawn, with the rest of the start (a key typed meanwhile waits for the store)
+            self.call_after_refresh(posts_of, message.store)
         self.store = message.store
         self.loaded = True
         self.stale = True
