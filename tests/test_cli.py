@@ -109,6 +109,19 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(
     assert files(store_path) == before
 
 
+@pytest.mark.parametrize(("argv", "said"), [
+    (["--bogus"], "planterm: unrecognized arguments: --bogus (see planterm --help)"),
+    (["add", "x", "--bogus"], "planterm: unrecognized arguments: --bogus (see planterm --help)"),
+    (["list", "--status"], "planterm: list: argument --status: expected one argument "
+                           "(see planterm list --help)"),
+])
+def test_a_usage_error_names_planterm_once_and_the_command_it_is_about(
+    store_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    assert run(argv) == 2
+    assert out(capsys)[1].strip() == said
+
+
 def test_demo_flag_before_or_after_never_touches_the_user_store(
     store_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -87,7 +87,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors and exit code 2."""
 
     def error(self, message: str) -> NoReturn:
-        raise InputError(f"{self.prog}: {message} (see {self.prog} --help)")
+        # said after "planterm: ": a subcommand names itself ("add: ..."), the root nothing
+        where = self.prog.removeprefix("planterm").strip()
+        raise InputError(f"{where + ': ' if where else ''}{message} (see {self.prog} --help)")
 
 
 def _common() -> _Parser:
