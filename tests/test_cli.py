@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import fcntl
 import json
 import os
@@ -238,6 +239,25 @@ def test_every_subcommand_has_help(command: list[str], capsys: pytest.CaptureFix
         run([*command, "--help"])
     assert exit_.value.code == 0
     assert "usage: planterm" in out(capsys)[0]
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    (action,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+def test_a_command_is_read_by_its_own_parser_alone() -> None:
+    """``parse_args`` builds only the parser of the command it is given: that parser is the
+    one the whole command line has, help and all, and every command has one."""
+    from planterm import cli, cli_interop
+
+    whole = _subparsers(cli.build_parser())
+    assert set(whole) == set(cli.COMMANDS) | set(cli_interop.COMMANDS)
+    for name, parser in whole.items():
+        alone = _subparsers(cli.build_parser(name))
+        assert set(alone) == next(set(names) for names, _ in cli._PARSERS if name in names)
+        assert alone[name].format_help() == parser.format_help()
+    assert set(_subparsers(cli.build_parser("nonsense"))) == set(whole)
 
 
 def test_console_script_installed() -> None:

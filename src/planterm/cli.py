@@ -105,25 +105,35 @@ def _common() -> _Parser:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """``build_parser().parse_args(argv)``; the planner's command line (``--store`` and
     ``--demo`` alone, the planterm of every day) is read by those two options first:
-    building every command's parser costs 15 ms of each start."""
+    building every command's parser costs 15 ms of each start. A command's line is read
+    by the parser of that command alone (``build_parser(name)``), for the same reason."""
     try:
         args, rest = _common().parse_known_args(argv)
     except InputError:  # said as the whole command line says it
         rest = argv
     if rest:
-        return build_parser().parse_args(argv)
+        return build_parser(rest[0]).parse_args(argv)
     args.command = None
     return args
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line, one subparser per command."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, one subparser per command; only ``command``'s when it names
+    one (the others are left out, unknown to this parser)."""
     common = _common()
     parser = _Parser(prog="planterm", parents=[common],
                      description="Plan a cultural institution's social media from the terminal. "
                                  "With no command, opens the planner.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    known = any(command in names for names, _ in _PARSERS)
+    for names, add in _PARSERS:
+        if not known or command in names:
+            add(sub, common)
+    return parser
 
+
+def _add_post_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``planterm add``."""
     add = sub.add_parser("add", parents=[common], help="add a post",
                          description="Add a post. Dates as people type them: "
                                      "'fri 18:30', 'demain 9h', '3 déc 19h', '2026-12-03T19:00'.")
@@ -137,12 +147,16 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--status", default="idea", metavar="S")
     add.add_argument("--body", default="", metavar="TEXT")
 
-    _add_event_parsers(sub, common)
 
+def _add_week_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``planterm week``."""
     week = sub.add_parser("week", parents=[common], help="print the agenda of a week")
     week.add_argument("date", nargs="?", help="a day in the week (default: today)")
     week.add_argument("--json", action="store_true", help="print a JSON array of posts")
 
+
+def _add_list_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``planterm list``."""
     lst = sub.add_parser("list", parents=[common], help="list posts matching filters")
     lst.add_argument("--from", dest="start", metavar="DATE")
     lst.add_argument("--to", dest="end", metavar="DATE")
@@ -150,6 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_filters(lst)
     lst.add_argument("--json", action="store_true", help="print a JSON array of posts")
 
+
+def _add_show_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``planterm show``."""
     show = sub.add_parser(
         "show", parents=[common], help="print a post in full",
         description="Print a post in full, with its problems and what goes out on each "
@@ -162,6 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--channel", metavar="C", help="only the text that goes out on channel C")
     how.add_argument("--json", action="store_true", help="print the post as a JSON object")
 
+
+def _add_delete_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``planterm delete``."""
     delete = sub.add_parser(
         "delete", parents=[common], help="delete a post (asks first)",
         description="Delete a post. Asks first on a terminal; --yes deletes without asking "
@@ -170,20 +190,24 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("id", type=int)
     delete.add_argument("--yes", action="store_true", help="delete without asking")
 
+
+def _add_set_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``planterm set``."""
     st = sub.add_parser("set", parents=[common], help="change fields of a post",
                         description=f"Change fields of a post: {', '.join(FIELDS)}.")
     st.add_argument("id", type=int)
     st.add_argument("assignments", nargs="+", metavar="field=value")
 
-    _add_structure_parsers(sub, common)
-    _add_matrix_parser(sub, common)
-    _add_review_parser(sub, common)
-    _add_live_parser(sub, common)
 
+def _add_interop_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``export``, ``import``, ``report``, ``backup`` and ``restore`` (``cli_interop``)."""
     from planterm import cli_interop  # it builds on this module: loaded once this one is
 
     cli_interop.add_parsers(sub, common)
 
+
+def _add_check_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``planterm check``."""
     check = sub.add_parser("check", parents=[common], help="validate the store, change nothing",
                            description="Validate the store and list its backups; writes nothing "
                                        "unless --compact or --repair is given.")
@@ -192,7 +216,6 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--repair", action="store_true",
                        help="salvage a damaged journal: keep a copy, save every intact record, "
                             "say what could not be saved")
-    return parser
 
 
 def _add_event_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -1450,6 +1473,25 @@ def structure_merge(ctx: Context, args: argparse.Namespace, table: CategoryTable
     say(f"merged {table[:-1]} {cat.key} into {into}: {n} post{'s' if n != 1 else ''} "
         f"moved, {cat.key} deleted")
     return 0
+
+
+_PARSERS: tuple[tuple[tuple[str, ...], Callable[[Any, argparse.ArgumentParser], None]],
+                ...] = (
+    (("add",), _add_post_parser),
+    (("events", "event", "coverage"), _add_event_parsers),
+    (("week",), _add_week_parser),
+    (("list",), _add_list_parser),
+    (("show",), _add_show_parser),
+    (("delete",), _add_delete_parser),
+    (("set",), _add_set_parser),
+    (("objective", "theme"), _add_structure_parsers),
+    (("matrix",), _add_matrix_parser),
+    (("review",), _add_review_parser),
+    (("live",), _add_live_parser),
+    (("export", "import", "report", "backup", "restore"), _add_interop_parsers),
+    (("check",), _add_check_parser),
+)
+"""Each command's parser, by the names of the commands it adds, in the order of the help."""
 
 
 COMMANDS = {"add": cmd_add, "live": cmd_live,
