@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from textual.widgets._footer import FooterKey  # Textual is pinned exactly
 
 from planterm.model import Status
 from planterm.store import SCHEMA, Store
+from planterm.tui.app import FULL_COLLECTION_IDLE
 from planterm.tui.screens.help import HelpScreen
 from planterm.tui.widgets.calendar import CalendarPane
 from tui_support import SETTINGS, app_on, demo_path, notes, ready
@@ -202,3 +204,30 @@ async def test_command_palette_runs_pane_and_app_actions(tmp_path: Path) -> None
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_the_collectors_full_pass_waits_for_a_pause_in_the_typing(tmp_path: Path) -> None:
+    """No key waits for the garbage collector's full pass (15-80 ms at 20,000 posts once
+    weeks and months were drawn): it runs as often as by default, once a second has gone
+    by without input, or at the latest ten times later under keys that never pause."""
+    before = gc.get_threshold()
+    every = before[2]
+    app = app_on(demo_path(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert gc.get_threshold()[:2] == before[:2] and gc.get_threshold()[2] > 10**6
+        gc.collect()
+        for _ in range(every):  # the passes over the middle generation that make one due
+            gc.collect(1)
+        await pilot.press("]")
+        app._collect_when_idle()
+        assert gc.get_count()[2] >= every  # a key just came: not now
+        app._last_input -= FULL_COLLECTION_IDLE
+        app._collect_when_idle()
+        assert gc.get_count()[2] == 0
+        for _ in range(10 * every):
+            gc.collect(1)
+        await pilot.press("[")
+        app._collect_when_idle()
+        assert gc.get_count()[2] == 0
+    assert gc.get_threshold() == before  # the collector as it was, once the planner ends
