@@ -14,7 +14,7 @@ from textual.widgets._footer import FooterKey  # Textual is pinned exactly
 
 from planterm.model import Status
 from planterm.store import SCHEMA, Store
-from planterm.tui.app import FULL_COLLECTION_IDLE
+from planterm.tui.app import IDLE_SECONDS
 from planterm.tui.screens.help import HelpScreen
 from planterm.tui.widgets.calendar import CalendarPane
 from tui_support import SETTINGS, app_on, demo_path, notes, ready
@@ -220,14 +220,14 @@ async def test_the_collectors_full_pass_waits_for_a_pause_in_the_typing(tmp_path
         for _ in range(every):  # the passes over the middle generation that make one due
             gc.collect(1)
         await pilot.press("]")
-        app._collect_when_idle()
+        app._idle()
         assert gc.get_count()[2] >= every  # a key just came: not now
-        app._last_input -= FULL_COLLECTION_IDLE
-        app._collect_when_idle()
+        app._last_input -= IDLE_SECONDS
+        app._idle()
         assert gc.get_count()[2] == 0
         for _ in range(10 * every):
             gc.collect(1)
         await pilot.press("[")
-        app._collect_when_idle()
+        app._idle()
         assert gc.get_count()[2] == 0
     assert gc.get_threshold() == before  # the collector as it was, once the planner ends

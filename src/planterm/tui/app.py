@@ -49,6 +49,7 @@ from planterm.tui.messages import (
     PlanChanged,
     Said,
     ShowInCalendar,
+    WhenIdle,
     WriteRequested,
 )
 from planterm.tui.screens.help import HelpScreen
@@ -76,9 +77,9 @@ change waits in a queue and is retried, so keys never freeze behind a busy store
 LIVE_AHEAD_DAYS = 8
 """The command palette offers live mode on the occurrences from today to a week ahead."""
 
-FULL_COLLECTION_IDLE = 1.0
-"""Seconds without a key or a click before the garbage collector's full pass may run
-(``PlantermApp._collect_when_idle``)."""
+IDLE_SECONDS = 1.0
+"""Seconds without a key or a click that make a pause in the typing, when work that no key
+should wait for is done (``PlantermApp._idle``)."""
 
 RETRY_SECONDS = 1.0
 """How often changes waiting for a busy store are tried again."""
@@ -144,6 +145,8 @@ class PlantermApp(App[None]):
         """When the last key or click came (``monotonic``)."""
         self._thresholds: tuple[int, int, int] | None = None
         """The collector's thresholds before the planner deferred its full passes."""
+        self._idle_work: list[Callable[[], object]] = []
+        """What the panes asked to have done at the next pause in the typing."""
         self.title = inert(store_path.name)
         self.sub_title = "loading…"
 
@@ -316,7 +319,7 @@ class PlantermApp(App[None]):
         self._thresholds = gc.get_threshold()
         gc.set_threshold(*self._thresholds[:2], 1 << 30)
         gc.enable()
-        self.set_interval(FULL_COLLECTION_IDLE, self._collect_when_idle, name="full collection")
+        self.set_interval(IDLE_SECONDS, self._idle, name="idle work")
         self.store = store
         self.history = History(store, self.settings)
         for warning in store.report.warnings:
@@ -352,14 +355,25 @@ class PlantermApp(App[None]):
                                        f"store is busy (held by {self._busy}). Quit and drop "
                                        f"{'them' if n > 1 else 'it'}?", "Quit"), answer)
 
-    def _collect_when_idle(self) -> None:
-        """The collector's full pass, as often as it would make it (once in ten passes over
-        its middle generation), but once a second has gone by without input: it walks
-        every object the planner made since the store opened (15-80 ms at 20,000 posts,
-        after a few dozen weeks and months drawn), which a key would otherwise wait for
-        now and then. Keys that never pause wait for it at most once in a hundred."""
+    @on(WhenIdle)
+    def _when_idle(self, message: WhenIdle) -> None:
+        self._idle_work.append(message.work)
+
+    def _idle(self) -> None:
+        """Once a second: at a pause in the typing, the work the panes left for it
+        (``WhenIdle``), and the collector's full pass when it is due.
+
+        The full pass comes as often as the collector would make it (once in ten passes
+        over its middle generation), but at a pause: it walks every object the planner made
+        since the store opened (15-80 ms at 20,000 posts, after a few dozen weeks and months
+        drawn), which a key would otherwise wait for now and then. Keys that never pause
+        meet it ten times less often than by default."""
+        idle = monotonic() - self._last_input >= IDLE_SECONDS
+        if idle:
+            work, self._idle_work = self._idle_work, []
+            for each in work:
+                each()
         due, every = gc.get_count()[2], (self._thresholds or gc.get_threshold())[2]
-        idle = monotonic() - self._last_input >= FULL_COLLECTION_IDLE
         if due >= 10 * every or (due >= every and idle):
             gc.collect()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from textual.message import Message
@@ -79,3 +80,12 @@ class ShowInCalendar(Message):
         super().__init__()
         self.post = post
 
+
+
+class WhenIdle(Message):
+    """A pane asks the app to do ``work`` at the next pause in the typing, so that no key
+    waits for it (``PlantermApp._idle``)."""
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        super().__init__()
+        self.work = work
