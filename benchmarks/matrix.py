@@ -13,7 +13,7 @@ Before each run, untimed, one post is written (moved a day, its tags changed):
   file; the planner's poll reads it (its time printed apart: it is paid whatever pane is
   shown) and is told the one post it changed, the count's rows brought up to date with it;
 - ``opened``: the store is opened anew, as when the planner starts: the rows are built
-  from every document first (the planner does that once, after the first week is drawn).
+  from every document first (the planner does that once, at the first pause in the typing).
 The collector is set as in the planner's own process (``cli.main``, ``PlannerApp._opened``):
 the documents loaded are out of its full scans.
 Each against a plain loop over the store's documents that only adds up the cells of every
