@@ -373,7 +373,8 @@ class PlantermApp(App[None]):
             work, self._idle_work = self._idle_work, []
             for each in work:
                 each()
-        due, every = gc.get_count()[2], (self._thresholds or gc.get_threshold())[2]
+        assert self._thresholds is not None  # set, with this timer, once the store opened
+        due, every = gc.get_count()[2], self._thresholds[2]
         if due >= 10 * every or (due >= every and idle):
             gc.collect()
 

@@ -81,7 +81,6 @@ class ShowInCalendar(Message):
         self.post = post
 
 
-
 class WhenIdle(Message):
     """A pane asks the app to do ``work`` at the next pause in the typing, so that no key
     waits for it (``PlantermApp._idle``)."""
