@@ -12,8 +12,11 @@ Before each run, untimed, one post is written (moved a day, its tags changed):
 - ``other``: by another process, ending as every command's write does, with a new main
   file; the planner's poll reads it (its time printed apart: it is paid whatever pane is
   shown) and is told the one post it changed, the count's rows brought up to date with it;
-- ``opened``: the store is opened anew, as when the planner starts: the rows are built
-  from every document first (the planner does that once, at the first pause in the typing).
+- ``opened``: the store is opened anew, as by ``planterm matrix`` or the planner starting,
+  and counted once: for the whole plan, the rows are built from every document first (the
+  planner does that once, at the first pause in the typing); for this month
+  (``opened month``, the default period), only the month's posts are read, through the
+  store's index by time (``matrix.count_store``).
 The collector is set as in the planner's own process (``cli.main``, ``PlannerApp._opened``):
 the documents loaded are out of its full scans.
 Each against a plain loop over the store's documents that only adds up the cells of every
@@ -161,15 +164,14 @@ def main() -> None:
         write_ours = changer(store, objectives, themes)
         cases: tuple[tuple[str, matrix.PeriodKind, Callable[[], Store]], ...] = (
             ("all", "all", ours), ("month", "month", ours), ("other", "all", another),
-            ("opened", "all", fresh))
+            ("opened", "all", fresh), ("opened month", "month", fresh))
         print(f"{len(store.post_documents())} posts, {OBJECTIVES} × {THEMES} cells; "
               f"p50 over {args.runs} runs")
         for name, kind, before in cases:
             def recompute(counted_store: Store, kind: matrix.PeriodKind = kind) -> matrix.Matrix:
                 """What the pane does when shown after a change: the period, the counts, the
                 gaps."""
-                plan = matrix.posts_of(counted_store) if kind == "all" else None
-                span = matrix.span_of(kind, today, plans.TZ, posts=plan)
+                span = matrix.span_in(counted_store, kind, today, plans.TZ)
                 counted = matrix.count_store(counted_store, matrix.Selection(span), today)
                 counted.gaps()
                 return counted
@@ -181,7 +183,7 @@ def main() -> None:
             c50 = statistics.median(cpu) * 1000
             verdict = "ok" if p50 <= BUDGET_MS else f"over ({'ok' if c50 <= BUDGET_MS else 'over'}"\
                 f" in processor time)"
-            print(f"{name:>6}: {counted.total:>6} counted  matrix {p50:6.1f} ms (processor "
+            print(f"{name:>12}: {counted.total:>6} counted  matrix {p50:6.1f} ms (processor "
                   f"{c50:5.1f} ms)  plain loop {b50:6.1f} ms  ratio {p50 / b50:4.2f}  budget "
                   f"{BUDGET_MS:.0f} ms: {verdict}")
         print(f"(other: the planner's poll reading the new main file took "

@@ -334,6 +334,32 @@ def test_a_stores_rows_follow_its_writes_and_count_as_built_anew(tmp_path: Path)
     assert kept.selection.span.end.date() == NOV + timedelta(days=4)  # the plan grew
 
 
+def test_a_count_before_the_rows_are_built_reads_its_period_alone_and_agrees(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``planterm matrix`` counts once: a month of 20,000 posts from that month's posts,
+    found through the store's index, not from rows of every post built first."""
+    store = stored(tmp_path / "plan.json")
+    rng = random.Random(5)
+    store.add_posts([post(at(NOV + timedelta(days=rng.randrange(-70, 70)), rng.randrange(24)),
+                          rng.sample(["visites", "recherche"], rng.randint(0, 2)),
+                          rng.sample(["prehistoire", "coulisses"], rng.randint(0, 2)),
+                          rng.choice(list(Status)), rng.sample(["instagram", "facebook"], 1))
+                     for _ in range(120)] + [post(None, ["visites"], ["coulisses"])])
+    asked: list[tuple[object, ...]] = []
+    read = Store.post_documents
+    monkeypatch.setattr(Store, "post_documents",
+                        lambda self, *bounds: asked.append(bounds) or read(self, *bounds))
+    selections = [month(), month(NOV - timedelta(days=40)), Selection(span_of("week", NOV, PARIS)),
+                  Selection(span_of("quarter", NOV, PARIS), status="planned"),
+                  Selection(month().span, PostQuery(channels=frozenset({"instagram"}))),
+                  Selection(month().span, PostQuery(statuses=frozenset({Status.CANCELLED})))]
+    alone = [count_store(store, s, NOV) for s in selections]
+    assert asked == [(s.span.start, s.span.end) for s in selections]  # no post outside
+    posts_of(store)  # the rows of every post, as the planner builds them at a pause
+    assert [counts(m) for m in alone] == [counts(count_store(store, s, NOV)) for s in selections]
+    assert all(m.total for m in alone) and asked[-1] == ()  # the rows read every post
+
+
 def test_another_process_write_shows_at_the_next_count(tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
     store = stored(path)

@@ -46,7 +46,7 @@ from planterm.edits import (
     set_category_field,
     set_field,
 )
-from planterm.matrix import PERIODS, STATUS_GROUPS, Selection, count_store, posts_of, span_of
+from planterm.matrix import PERIODS, STATUS_GROUPS, Selection, count_store, span_in
 from planterm.model import (
     CATEGORY,
     EVENT_FIELDS,
@@ -1357,7 +1357,7 @@ def cmd_matrix(ctx: Context, args: argparse.Namespace) -> int:
     today = ctx.now.astimezone(tz).date()
     anchor = ctx.when(args.start, "--from").astimezone(tz).date() if args.start else today
     query = parse_filter(args.filter, ctx.store, base=filter_query(ctx.store, args))
-    span = span_of(args.period, anchor, tz, ctx.settings.week_start_index, posts_of(ctx.store))
+    span = span_in(ctx.store, args.period, anchor, tz, ctx.settings.week_start_index)
     counted = count_store(ctx.store, Selection(span, query, args.status), today)
     shown = " ".join(_filter_words(args))
     if args.json:

@@ -33,7 +33,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from itertools import product
 from operator import itemgetter
 from typing import Any, Literal, cast
 from weakref import WeakKeyDictionary
@@ -301,9 +300,6 @@ def _line(key: Key, name: str, count: int, total: int, span: Span,
 Counts = tuple[dict[Key, int], dict[Key, int], dict[tuple[Key, Key], int]]
 """Posts per objective, per theme and per (objective, theme) cell."""
 
-Place = tuple[Literal["objective", "theme"], Key] | tuple[Literal["cell"], tuple[Key, Key]]
-"""What a post adds up in: a row, a column or a cell."""
-
 Row = tuple[str, str | None, int, str]
 """A scheduled post as the matrix counts it: its time (stored UTC ISO: they sort as times),
 its status (None for one planterm does not know), the index of its combination in
@@ -330,9 +326,10 @@ class Posts:
     costs about the whole 50 ms budget by itself, before any counting. The rows hold what
     the count needs: a period is two bisections, the status a tuple item, and the tags an
     index into their combinations (a few hundred in a real plan), so that each combination
-    adds its posts once to its rows, columns and cells, numbered places in a list. Only the
-    filter line's own test (``ch:``, text...) reads the documents, of the posts in the
-    period. ``posts_of`` keeps a store's rows up to date with its writes.
+    adds its posts once to its rows, columns and cells. Only the filter line's own test
+    (``ch:``, text...) reads the documents, of the posts in the period. ``posts_of`` keeps
+    a store's rows up to date with its writes; ``count_store`` makes rows of a period's
+    posts alone until then.
     """
 
     documents: Mapping[str, Mapping[str, Any]]
@@ -341,12 +338,10 @@ class Posts:
     def __init__(self, documents: Mapping[str, Mapping[str, Any]]) -> None:
         """The rows of raw post documents (``Store.post_documents``), by id."""
         self.documents = documents
-        self.combinations: list[tuple[int, ...]] = []
-        """Each combination of tags: the indexes in ``places`` of its objectives, its themes
-        and its cells, so that a count adds up numbers in a list."""
-        self.places: list[Place] = []
-        self._place: dict[Place, int] = {}
+        self.combinations: list[tuple[tuple[Key, ...], tuple[Key, ...]]] = []
+        """Each combination of tags as counted (``_keys``): its objectives, its themes."""
         self._combination: dict[tuple[tuple[Key, ...], tuple[Key, ...]], int] = {}
+        """The index in ``combinations`` of tags as listed, and as counted."""
         self._when: dict[str, str] = {}
         """Each row's time, by post id: where to find it when the post changes."""
         rows = [self._row(when, doc_id, doc) for doc_id, doc in documents.items()
@@ -372,19 +367,7 @@ class Posts:
         index = self._combination.get(counted)
         if index is None:
             index = self._combination[counted] = len(self.combinations)
-            objectives, themes = counted
-            places: list[Place] = [*(("objective", o) for o in objectives),
-                                   *(("theme", t) for t in themes),
-                                   *(("cell", pair) for pair in product(*counted))]
-            self.combinations.append(tuple(map(self._place_of, places)))
-        return index
-
-    def _place_of(self, place: Place) -> int:
-        """The number of a row, column or cell in ``places``, given it on first sight."""
-        index = self._place.get(place)
-        if index is None:
-            index = self._place[place] = len(self.places)
-            self.places.append(place)
+            self.combinations.append(counted)
         return index
 
     def update(self, documents: Mapping[str, Mapping[str, Any]], ids: Iterable[str]) -> None:
@@ -424,20 +407,19 @@ class Posts:
         return [row for row in period if row[1] in statuses and narrow(documents[row[3]])]
 
     def tally(self, rows: list[Row]) -> Counts:
-        """The counts of ``rows``: their combinations counted, then each one's rows, columns
-        and cells added up once, times its posts."""
-        totals = [0] * len(self.places)
-        for index, n in Counter(map(_COMBINATION, rows)).items():
-            for place in self.combinations[index]:
-                totals[place] += n
+        """The counts of ``rows``: their combinations counted, then each one added to its
+        rows, columns and cells once, times its posts."""
         objectives: dict[Key, int] = {}
         themes: dict[Key, int] = {}
         cells: dict[tuple[Key, Key], int] = {}
-        into: dict[str, dict[Any, int]] = {"objective": objectives, "theme": themes,
-                                           "cell": cells}
-        for (kind, key), n in zip(self.places, totals, strict=True):
-            if n:
-                into[kind][key] = n
+        for index, n in Counter(map(_COMBINATION, rows)).items():
+            keys, columns = self.combinations[index]
+            for objective in keys:
+                objectives[objective] = objectives.get(objective, 0) + n
+            for theme in columns:
+                themes[theme] = themes.get(theme, 0) + n
+                for objective in keys:
+                    cells[objective, theme] = cells.get((objective, theme), 0) + n
         return objectives, themes, cells
 
 
@@ -503,9 +485,23 @@ def posts_of(store: Store) -> Posts:
     return kept.posts
 
 
+def span_in(store: Store, kind: PeriodKind, anchor: date, tz: ZoneInfo,
+            week_start: int = 0) -> Span:
+    """``span_of`` for what a store holds now (the whole plan reads its rows)."""
+    return span_of(kind, anchor, tz, week_start, posts_of(store) if kind == "all" else None)
+
+
 def count_store(store: Store, selection: Selection, today: date | None = None) -> Matrix:
-    """``count`` on everything a store holds now."""
-    return count(posts_of(store), store.objectives(), store.themes(), selection, today)
+    """``count`` on everything a store holds now: from its rows once they are built
+    (``posts_of``), else from the rows of the period's posts alone (found through the
+    store's index by time: a month of 20,000 posts is counted without reading the other
+    19,000, as ``planterm matrix`` does once per process)."""
+    kept = _KEPT.get(store)
+    if kept is None or kept.posts is None:
+        posts = Posts(store.post_documents(selection.span.start, selection.span.end))
+    else:
+        posts = posts_of(store)
+    return count(posts, store.objectives(), store.themes(), selection, today)
 
 
 def cell_posts(store: Store, selection: Selection, objective: Key, theme: Key) -> list[Post]:

@@ -729,10 +729,15 @@ class Store:
         again = unchecked.get("posts", set())
         return lambda doc_id: doc_id not in again
 
-    def post_documents(self) -> Mapping[str, Mapping[str, Any]]:
+    def post_documents(self, start: datetime | None = None, end: datetime | None = None
+                       ) -> Mapping[str, Mapping[str, Any]]:
         """Every post as stored, by id (a string): the raw documents, for the matrix to
-        count 20,000 posts without making a dataclass of each. Read, never change them."""
-        return cast(Mapping[str, Mapping[str, Any]], self.storage.read().get("posts", {}))
+        count 20,000 posts without making a dataclass of each. Read, never change them.
+        With ``start`` and ``end``: the posts scheduled in ``[start, end)`` alone, found
+        through the index of posts by time."""
+        if start is None and end is None:
+            return cast(Mapping[str, Mapping[str, Any]], self.storage.read().get("posts", {}))
+        return dict(self._period(PostQuery(start=start, end=end)))
 
     def post_docs(self, query: PostQuery | None = None) -> list[tuple[int, dict[str, Any]]] | None:
         """(id, stored document) of the posts ``posts(query)`` gives, in its order, when every

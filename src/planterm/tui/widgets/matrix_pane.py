@@ -38,7 +38,7 @@ from planterm.matrix import (
     count_store,
     posts_of,
     shift_anchor,
-    span_of,
+    span_in,
 )
 from planterm.matrix_text import EMPTY, GROUPS, fit, number, posts
 from planterm.tui.messages import PlanChanged, WhenIdle
@@ -145,9 +145,8 @@ class MatrixPane(PeriodPane):
     def selection(self) -> Selection:
         """What is counted now: the period around ``day``, the filter, the status group."""
         assert self.store is not None
-        plan = posts_of(self.store) if self.kind == "all" else None
-        span = span_of(self.kind, self.day, self.settings.tz, self.settings.week_start_index,
-                       plan)
+        span = span_in(self.store, self.kind, self.day, self.settings.tz,
+                       self.settings.week_start_index)
         return Selection(span, self.filter, self.group)
 
     def count(self) -> Matrix:
